@@ -1,0 +1,37 @@
+# The two commands of the README, and a few helpers. Only Python 3.11+ is needed: uv is
+# installed into .tools/ when it is not already on the PATH.
+SHELL := /bin/bash
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export PORT
+
+.PHONY: run test bench install lint messages setup
+
+$(UV):
+	python3 -m venv .tools && .tools/bin/python -m pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+setup: install
+	$(UV) run python manage.py migrate --noinput
+	$(UV) run python manage.py setup_shop
+	$(UV) run python manage.py load_demo
+
+run: setup
+	@echo "Starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, the worker and beat)"
+	$(UV) run honcho start --no-prefix -f Procfile.dev
+
+test: install
+	$(UV) run pytest $(PYTEST_ARGS)
+
+bench: install
+	$(UV) run python -m bench
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+messages: install
+	$(UV) run python manage.py makemessages -l fr --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
+	$(UV) run python manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"

@@ -1,0 +1,22 @@
+import logging
+
+from django.urls import reverse
+from oscar.core.loading import get_class, get_model
+
+Order = get_model("order", "Order")
+OrderDispatcher = get_class("order.utils", "OrderDispatcher")
+logger = logging.getLogger(__name__)
+
+
+def send_order_confirmation_email(order_id: int) -> None:
+    """Email the member their order. Once only: a second call for the same order does nothing."""
+    order = Order.objects.select_related("user").get(pk=order_id)
+    if order.communication_events.filter(event_type__code="ORDER_PLACED").exists():
+        return
+    context = {
+        "user": order.user,
+        "order": order,
+        "lines": order.lines.select_related("product", "partner"),
+        "status_path": reverse("customer:order", kwargs={"order_number": order.number}),
+    }
+    OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)

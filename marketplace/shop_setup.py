@@ -1,0 +1,38 @@
+"""What every installation needs before the first product: categories, the farm product class,
+the site's domain and the pay-at-pickup payment type. Idempotent."""
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.db import transaction
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+
+from producers.services import farm_product_class
+
+Category = get_model("catalogue", "Category")
+SourceType = get_model("payment", "SourceType")
+
+# French names first: they are what members see and search for.
+CATEGORIES = [
+    "Légumes",
+    "Fruits",
+    "Produits laitiers",
+    "Œufs",
+    "Viande",
+    "Pain",
+    "Épicerie",
+    "Boissons",
+]
+
+
+@transaction.atomic
+def ensure_shop_basics() -> None:
+    for name in CATEGORIES:
+        if not Category.objects.filter(depth=1, name=name).exists():
+            create_from_breadcrumbs(name)
+    farm_product_class()
+    SourceType.objects.get_or_create(code="pay-at-pickup", defaults={"name": "Paiement au retrait"})
+    domain = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.OSCAR_SHOP_NAME}
+    )

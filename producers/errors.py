@@ -1,0 +1,6 @@
+class ProducerError(Exception):
+    """A producer asked for something that cannot be done; the message is for them."""
+
+
+class NotYourProduct(ProducerError):
+    pass

@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Label(models.Model):
+    """A quality label a farm holds: organic AB, Nature & Progrès, Demeter..."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+
+    def __str__(self):
+        return self.name
+
+
+class Producer(models.Model):
+    """A farm selling through the marketplace; its users are the Oscar partner's users."""
+
+    partner = models.OneToOneField(
+        "partner.Partner", on_delete=models.PROTECT, related_name="producer"
+    )
+    name = models.CharField(_("farm name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    story = models.TextField(_("story"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    town = models.CharField(_("town"), max_length=100)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="producers")
+    categories = models.ManyToManyField(
+        "catalogue.Category",
+        blank=True,
+        related_name="producers",
+        verbose_name=_("production types"),
+    )
+    photo = models.ImageField(_("photo"), upload_to="producers/", blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("shown in the directory"), default=True)
+    date_created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__range=(-90, 90)),
+                name="producer_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__range=(-180, 180)),
+                name="producer_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("producers:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    PIECE = "piece", _("piece")
+    BUNCH = "bunch", _("bunch")
+    LITRE = "litre", _("litre")
+    DOZEN = "dozen", _("dozen")
+
+
+class VatRate(models.TextChoices):
+    """French VAT rates; food is 5.5%."""
+
+    REDUCED_FOOD = "5.50", _("5.5% (food)")
+    SUPER_REDUCED = "2.10", _("2.1%")
+    INTERMEDIATE = "10.00", _("10% (prepared food, some drinks)")
+    STANDARD = "20.00", _("20% (alcohol, non-food)")
+
+
+class ProductSheet(models.Model):
+    """What a producer says about one of their products beyond Oscar's own fields."""
+
+    product = models.OneToOneField(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="sheet"
+    )
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="sheets")
+    unit = models.CharField(_("sold by"), max_length=10, choices=Unit.choices, default=Unit.KG)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("5.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+
+    class Meta:
+        verbose_name = _("product sheet")
+        verbose_name_plural = _("product sheets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vat_rate__gte=0) & models.Q(vat_rate__lte=20),
+                name="product_sheet_vat_rate_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} ({self.producer})"
