@@ -106,6 +106,7 @@ class StockForm(AccessibleFormMixin, forms.Form):
 
 class ProducerProfileForm(AccessibleFormMixin, forms.ModelForm):
     new_photo = PhotoField(label=_("Farm photo"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Producer

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
+Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -43,7 +44,7 @@ def catalogue_products(
 
 def with_card_data(products) -> QuerySet:
     """What a product card shows, in three queries whatever the number of products."""
-    return products.select_related("sheet").prefetch_related(
+    return products.select_related("sheet", "product_class").prefetch_related(
         Prefetch(
             "stockrecords",
             queryset=StockRecord.objects.select_related("partner__producer"),
@@ -53,3 +54,8 @@ def with_card_data(products) -> QuerySet:
             queryset=ProductImage.objects.order_by("display_order", "pk"),
         ),
     )
+
+
+def top_categories() -> list:
+    """The public top-level categories, for navigation."""
+    return list(Category.objects.filter(depth=1, is_public=True).order_by("path"))

@@ -16,7 +16,12 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
 from marketplace import catalogue_cache
-from marketplace.search.selectors import SORTS, catalogue_products, with_card_data
+from marketplace.search.selectors import (
+    SORTS,
+    catalogue_products,
+    top_categories,
+    with_card_data,
+)
 
 Category = get_model("catalogue", "Category")
 Selector = get_class("partner.strategy", "Selector")
@@ -101,6 +106,11 @@ class CatalogueView(TemplateView):
         querystring = self.request.GET.copy()
         querystring.pop("page", None)
         ctx.update(
+            top_categories=cache.get_or_set(
+                f"nav:{catalogue_cache.current_version()}:{get_language()}",
+                top_categories,
+                catalogue_cache.GRID_TIMEOUT,
+            ),
             summary=self.get_summary(),
             category=self.category,
             query=query,

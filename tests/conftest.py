@@ -1,0 +1,36 @@
+import pytest
+from django.core.cache import cache
+
+from marketplace.celery import app as celery_app
+from tests.factories import ProducerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks(settings):
+    """Each test starts with an empty cache; Celery tasks run in-process unless a test starts a
+    real worker (tests/integration)."""
+    cache.clear()
+    celery_app.conf.task_always_eager = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(email="membre@example.org")
+
+
+@pytest.fixture
+def producer_user(db):
+    return UserFactory(email="paysan@example.org")
+
+
+@pytest.fixture
+def producer(producer_user):
+    return ProducerFactory(users=[producer_user])
+
+
+@pytest.fixture
+def other_producer(db):
+    return ProducerFactory(users=[UserFactory(email="autre-paysan@example.org")])

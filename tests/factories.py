@@ -1,0 +1,101 @@
+"""factory_boy factories: every test builds its world from these."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from oscar.core.loading import get_model
+
+from producers.models import Label, Producer
+from producers.services import ProductDraft, create_product
+
+Category = get_model("catalogue", "Category")
+Partner = get_model("partner", "Partner")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class LabelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Label
+        django_get_or_create = ("slug",)
+
+    name = "Agriculture biologique (AB)"
+    slug = "ab"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Ferme {n}")
+    code = factory.Sequence(lambda n: f"ferme-{n}")
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+        skip_postgeneration_save = True
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.LazyAttribute(lambda o: o.partner.name)
+    slug = factory.LazyAttribute(lambda o: o.partner.code)
+    story = "Une ferme familiale."
+    postcode = "35000"
+    town = "Rennes"
+    latitude = Decimal("48.111000")
+    longitude = Decimal("-1.680000")
+
+    @factory.post_generation
+    def users(obj, create, extracted, **kwargs):
+        for user in extracted or []:
+            obj.partner.users.add(user)
+
+
+def category(name: str = "Légumes"):
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    existing = Category.objects.filter(depth=1, name=name).first()
+    return existing or create_from_breadcrumbs(name)
+
+
+def product_for(
+    producer,
+    *,
+    title="Carottes",
+    price="2.40",
+    stock=10,
+    vat_rate="5.50",
+    unit="kg",
+    category_name="Légumes",
+    is_public=True,
+):
+    """A product as the producer would create it through their space."""
+    return create_product(
+        producer,
+        ProductDraft(
+            title=title,
+            description=f"{title} de la ferme",
+            category=category(category_name),
+            unit=unit,
+            price=Decimal(price),
+            vat_rate=Decimal(vat_rate),
+            stock=stock,
+            is_public=is_public,
+        ),
+    )
