@@ -11,6 +11,7 @@ from producers.services import farm_product_class
 
 Category = get_model("catalogue", "Category")
 SourceType = get_model("payment", "SourceType")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 
 # French names first: they are what members see and search for.
 CATEGORIES = [
@@ -31,6 +32,12 @@ def ensure_shop_basics() -> None:
         if not Category.objects.filter(depth=1, name=name).exists():
             create_from_breadcrumbs(name)
     farm_product_class()
+    # Oscar records a sent order email only when its event type exists; we rely on that record
+    # to send the confirmation once.
+    CommunicationEventType.objects.get_or_create(
+        code="ORDER_PLACED",
+        defaults={"name": "Commande passée", "category": CommunicationEventType.ORDER_RELATED},
+    )
     SourceType.objects.get_or_create(code="pay-at-pickup", defaults={"name": "Paiement au retrait"})
     domain = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
     Site.objects.update_or_create(

@@ -1,5 +1,6 @@
 import logging
 
+from django.db import transaction
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
@@ -8,9 +9,13 @@ OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 logger = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def send_order_confirmation_email(order_id: int) -> None:
-    """Email the member their order. Once only: a second call for the same order does nothing."""
-    order = Order.objects.select_related("user").get(pk=order_id)
+    """Email the member their order. Once only: a second call for the same order does nothing.
+
+    The order row is locked so that two workers running the task at once send one email.
+    """
+    order = Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order_id)
     if order.communication_events.filter(event_type__code="ORDER_PLACED").exists():
         return
     context = {
