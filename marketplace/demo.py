@@ -270,7 +270,7 @@ def ensure_products(
             producer,
             ProductDraft(
                 title=title,
-                description=f"{title} de {producer.name}, récolté ou préparé pour la distribution.",
+                description=f"{title} — {producer.name}. Récolté ou préparé pour la distribution.",
                 category=Category.objects.get(depth=1, name=category_name),
                 unit=unit,
                 price=(Decimal(price) * Decimal(str(rng.uniform(0.9, 1.15)))).quantize(

@@ -9,6 +9,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from oscar.core.thumbnails import AbstractThumbnailer
@@ -38,10 +39,10 @@ def prepare_photo(upload) -> InMemoryUploadedFile:
     """Check that an upload is a real photo of a sane size and return it as a resized JPEG."""
     if upload.size > settings.MAX_PHOTO_BYTES:
         raise ValidationError(
-            _("The photo is too large (%(size)s MB); the limit is %(limit)s MB.")
+            _("The photo is too large (%(size)s); the limit is %(limit)s.")
             % {
-                "size": round(upload.size / 1_048_576, 1),
-                "limit": round(settings.MAX_PHOTO_BYTES / 1_048_576, 1),
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.MAX_PHOTO_BYTES),
             },
             code="too_large",
         )

@@ -26,6 +26,16 @@ CATEGORIES = [
 ]
 
 
+PAY_AT_PICKUP = "pay-at-pickup"
+
+
+def pay_at_pickup_source_type():
+    """The payment source of orders paid at pickup (named in French, the site's language)."""
+    return SourceType.objects.get_or_create(
+        code=PAY_AT_PICKUP, defaults={"name": "Paiement au retrait"}
+    )[0]
+
+
 @transaction.atomic
 def ensure_shop_basics() -> None:
     for name in CATEGORIES:
@@ -38,7 +48,7 @@ def ensure_shop_basics() -> None:
         code="ORDER_PLACED",
         defaults={"name": "Commande passée", "category": CommunicationEventType.ORDER_RELATED},
     )
-    SourceType.objects.get_or_create(code="pay-at-pickup", defaults={"name": "Paiement au retrait"})
+    pay_at_pickup_source_type()
     domain = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
     Site.objects.update_or_create(
         pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.OSCAR_SHOP_NAME}

@@ -2,10 +2,11 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from marketplace import views
+from marketplace.search.views import ProductDetailView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,13 +16,18 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home-page"),
     path("producteurs/", include("producers.urls")),
     path("mon-exploitation/", include("producers.space_urls")),
+    # Same URL and name as Oscar's product page, answered by our subclass (no catalogue fork).
+    re_path(
+        r"^catalogue/(?P<product_slug>[\w-]*)_(?P<pk>\d+)/$",
+        ProductDetailView.as_view(),
+        name="product-detail",
+    ),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 else:
-    from django.urls import re_path
     from django.views.static import serve
 
     # Uploaded photos; behind a real web server, serve MEDIA_ROOT from it instead.

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.forms import AccessibleFormMixin
@@ -144,7 +145,7 @@ class DirectoryForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "text"}),
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    label = forms.ChoiceField(label=_("Label"), required=False)
+    label = forms.ChoiceField(label=pgettext_lazy("quality label", "Label"), required=False)
     category = forms.ModelChoiceField(
         label=_("Products"),
         required=False,

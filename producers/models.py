@@ -25,7 +25,10 @@ class Producer(models.Model):
     """A farm selling through the marketplace; its users are the Oscar partner's users."""
 
     partner = models.OneToOneField(
-        "partner.Partner", on_delete=models.PROTECT, related_name="producer"
+        "partner.Partner",
+        on_delete=models.PROTECT,
+        related_name="producer",
+        verbose_name=_("Oscar partner"),
     )
     name = models.CharField(_("farm name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
@@ -49,7 +52,9 @@ class Producer(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    labels = models.ManyToManyField(Label, blank=True, related_name="producers")
+    labels = models.ManyToManyField(
+        Label, blank=True, related_name="producers", verbose_name=_("quality labels")
+    )
     categories = models.ManyToManyField(
         "catalogue.Category",
         blank=True,
@@ -61,7 +66,7 @@ class Producer(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("shown in the directory"), default=True)
-    date_created = models.DateTimeField(auto_now_add=True)
+    date_created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -110,9 +115,14 @@ class ProductSheet(models.Model):
     """What a producer says about one of their products beyond Oscar's own fields."""
 
     product = models.OneToOneField(
-        "catalogue.Product", on_delete=models.CASCADE, related_name="sheet"
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        related_name="sheet",
+        verbose_name=_("product"),
     )
-    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="sheets")
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("producer")
+    )
     unit = models.CharField(_("sold by"), max_length=10, choices=Unit.choices, default=Unit.KG)
     vat_rate = models.DecimalField(
         _("VAT rate (%)"),

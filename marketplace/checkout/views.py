@@ -1,14 +1,12 @@
 from decimal import Decimal
 
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
+from marketplace.shop_setup import pay_at_pickup_source_type
 
-PAY_AT_PICKUP = "pay-at-pickup"
+Source = get_model("payment", "Source")
 
 
 class ShippingAddressView(views.ShippingAddressView):
@@ -42,12 +40,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return super().get(request, *args, **kwargs)
 
     def handle_payment(self, order_number, total, **kwargs):
-        source_type, _created = SourceType.objects.get_or_create(
-            code=PAY_AT_PICKUP, defaults={"name": _("Pay at pickup")}
-        )
         self.add_payment_source(
             Source(
-                source_type=source_type,
+                source_type=pay_at_pickup_source_type(),
                 amount_allocated=total.incl_tax,
                 amount_debited=Decimal("0.00"),
                 reference=order_number,

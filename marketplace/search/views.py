@@ -24,6 +24,8 @@ from marketplace.search.selectors import (
 )
 
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+OscarProductDetailView = get_class("catalogue.views", "ProductDetailView")
 Selector = get_class("partner.strategy", "Selector")
 
 CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
@@ -147,3 +149,14 @@ class FacetedSearchView(CatalogueView):
     def get_summary(self):
         query = self.get_query()
         return _("Products matching “%(query)s”") % {"query": query} if query else _("All products")
+
+
+class ProductDetailView(OscarProductDetailView):
+    """Oscar's product page with what it shows fetched up front (served at Oscar's own URL)."""
+
+    template_name = "oscar/catalogue/detail.html"
+
+    def get_queryset(self):
+        return Product.objects.select_related("product_class", "sheet__producer").prefetch_related(
+            "stockrecords", "images", "categories"
+        )

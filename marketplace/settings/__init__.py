@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
-    "marketplace",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "marketplace.checkout.apps.CheckoutConfig",
@@ -74,6 +73,8 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    # After Oscar's apps: MarketplaceConfig.ready() adjusts their signal receivers.
+    "marketplace",
     "producers",
     "baskets",
     "deliveries",
@@ -176,7 +177,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "marketplace" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
