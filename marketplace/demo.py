@@ -186,8 +186,11 @@ DEMO_ACCOUNTS = [
 
 @dataclass
 class DemoSize:
+    """How much to make. ``products=None``: each farm sells its whole range (186 products for
+    the 14 farms); a number spreads that many over the farms (the benchmarks use 2,000)."""
+
     producers: int = len(FARMS)
-    products: int = 168
+    products: int | None = None
     seed: int = 42
 
 
@@ -260,11 +263,11 @@ def ensure_products(
     for index in range(count):
         category_name, (title, unit, price) = catalogue[index % len(catalogue)]
         if index >= len(catalogue):
-            title = f"{title} (lot {index // len(catalogue) + 1})"
+            title = f"{title} – sélection {index // len(catalogue) + 1}"
         if title in existing:
             continue
         vat = VAT_BY_CATEGORY.get(category_name, Decimal("5.50"))
-        if title.split(" (lot")[0] in SOFT_DRINKS:
+        if title.split(" – ")[0] in SOFT_DRINKS:
             vat = Decimal("5.50")
         create_product(
             producer,
@@ -308,12 +311,15 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
     ensure_shop_basics()
     rng = random.Random(size.seed)
     label_objects = ensure_labels()
-    per_producer, extra = divmod(size.products, size.producers)
+    per_producer, extra = divmod(size.products or 0, size.producers)
     producers = []
     for index, (name, categories, labels) in enumerate(farm_names(size.producers)):
         producer = ensure_producer(index, name, categories, labels, label_objects, rng)
         producers.append(producer)
-        wanted = per_producer + (1 if index < extra else 0)
+        if size.products is None:
+            wanted = sum(len(PRODUCTS[category]) for category in categories)
+        else:
+            wanted = per_producer + (1 if index < extra else 0)
         ensure_products(producer, categories, wanted, rng)
         progress(index + 1, size.producers)
     return ensure_accounts(producers[0])

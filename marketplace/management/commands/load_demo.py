@@ -10,7 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--producers", type=int, default=DemoSize.producers)
-        parser.add_argument("--products", type=int, default=DemoSize.products)
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=DemoSize.products,
+            help="spread this many products over the farms (default: each farm's whole range)",
+        )
         parser.add_argument("--seed", type=int, default=DemoSize.seed)
 
     def handle(self, *args, **options):
