@@ -1,16 +1,26 @@
-"""One version number for everything a catalogue page shows.
+"""One version number for everything a catalogue page shows, and HTML cached under it.
 
-Rendered product grids are cached under the current version; any change to a product, its
-stock, photos or categories bumps the version, so the next page view renders afresh. Signals are
-used here (and only here) because Oscar's own dashboard and checkout write these tables too.
+The main part of the catalogue, category, product and producer pages is rendered once per
+catalogue version and cached; any change to a product, its stock, photos, categories or
+producer bumps the version, so the next page view renders afresh. Signals are used here (and
+only here) because Oscar's own dashboard and checkout write these tables too.
 """
+
+import hashlib
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue:version"
 GRID_TIMEOUT = 60 * 60
+# Cached HTML holds this where a form's CSRF token goes; each visitor's own is put in on the way
+# out. Templates rendered for the cache write {{ csrf_placeholder }} instead of {% csrf_token %}.
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 
 
 def current_version() -> int:
@@ -26,6 +36,22 @@ def bump_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def cached_html(request, parts: Iterable, render: Callable[[], str]) -> SafeString:
+    """HTML from ``render()``, rendered once per catalogue version, language and ``parts``.
+
+    ``render`` may raise (Http404 for a bad page number): nothing is cached then.
+    """
+    source = ":".join([str(current_version()), get_language() or "", *map(str, parts)])
+    key = "html:" + hashlib.sha1(source.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, GRID_TIMEOUT)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)
 
 
 def _bump_after_commit(**kwargs) -> None:

@@ -1,31 +1,39 @@
-"""Public pages: the producers directory and a producer's page."""
+"""Public pages: the producers directory and a producer's page, their main part cached."""
 
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from deliveries.geocoding import locate_town
+from marketplace.catalogue_cache import cached_html
+from marketplace.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import catalogue_products
-from marketplace.search.views import render_product_grid
+from marketplace.search.views import pricing_key, render_product_grid
 from producers.forms import DirectoryForm
 from producers.models import Producer
 from producers.selectors import producer_directory
 
+DIRECTORY_FIELDS = ("near", "q", "label", "category")
 
-class DirectoryView(TemplateView):
+
+class DirectoryView(AnonymousPageCacheMixin, TemplateView):
     template_name = "producers/directory.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form = DirectoryForm(self.request.GET or None)
+        params = {name: self.request.GET.get(name, "")[:100] for name in DIRECTORY_FIELDS}
+        ctx["directory_html"] = cached_html(
+            self.request, ["directory", *params.values()], lambda: self.render_main(params)
+        )
+        return ctx
+
+    def render_main(self, params: dict) -> str:
+        form = DirectoryForm({k: v for k, v in params.items() if v} or None)
         near_place, filters = None, {}
         if form.is_valid():
             data = form.cleaned_data
-            filters = {
-                "query": data["q"],
-                "label": data["label"],
-                "category": data["category"],
-            }
+            filters = {"query": data["q"], "label": data["label"], "category": data["category"]}
             if data["near"].strip():
                 near_place = locate_town(data["near"])
                 if near_place is None:
@@ -38,33 +46,38 @@ class DirectoryView(TemplateView):
                         % {"query": data["near"]},
                     )
         near = (near_place.latitude, near_place.longitude) if near_place else None
-        ctx.update(
-            form=form,
-            near_place=near_place,
-            entries=producer_directory(near=near, **filters),
+        return render_to_string(
+            "producers/partials/directory_main.html",
+            {
+                "form": form,
+                "near_place": near_place,
+                "entries": producer_directory(near=near, **filters),
+            },
         )
-        return ctx
 
 
-class ProducerDetailView(TemplateView):
+class ProducerDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "producers/detail.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        producer = get_object_or_404(
-            Producer.objects.prefetch_related("labels", "categories"),
-            slug=kwargs["slug"],
-            is_active=True,
-        )
-        products = catalogue_products(producer=producer)
-        ctx.update(
-            producer=producer,
-            product_grid=render_product_grid(
-                self.request,
-                products,
-                page_number=self.request.GET.get("page", 1),
-                cache_parts=["producer", producer.pk],
-                extra={"hide_producer": True, "heading": "h3"},
-            ),
+        producer = get_object_or_404(Producer, slug=kwargs["slug"], is_active=True)
+        page_number = self.request.GET.get("page", "1")[:6]
+        ctx["producer"] = producer
+        ctx["producer_html"] = cached_html(
+            self.request,
+            ["producer", pricing_key(self.request), producer.pk, page_number],
+            lambda: self.render_main(producer.pk, page_number),
         )
         return ctx
+
+    def render_main(self, pk: int, page_number: str) -> str:
+        producer = Producer.objects.prefetch_related("labels").get(pk=pk)
+        grid = render_product_grid(
+            catalogue_products(producer=producer),
+            page_number=page_number,
+            extra={"hide_producer": True, "heading": "h3"},
+        )
+        return render_to_string(
+            "producers/partials/producer_main.html", {"producer": producer, "product_grid": grid}
+        )

@@ -59,3 +59,12 @@ def with_card_data(products) -> QuerySet:
 def top_categories() -> list:
     """The public top-level categories, for navigation."""
     return list(Category.objects.filter(depth=1, is_public=True).order_by("path"))
+
+
+def product_for_page(pk: int):
+    """A product with everything its page shows."""
+    return (
+        Product.objects.select_related("product_class", "sheet__producer")
+        .prefetch_related("stockrecords", "images", "categories")
+        .get(pk=pk)
+    )

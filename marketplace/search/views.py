@@ -1,24 +1,25 @@
-"""Catalogue, category and search pages, listed with the ORM and cached as rendered HTML."""
+"""Catalogue, category, search and product pages: listed with the ORM, cached as rendered HTML.
 
-import hashlib
+Only what is the same for every visitor is cached (the page's main part); the header with the
+cart, messages and the visitor's CSRF token are put around it on each request.
+"""
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
-from marketplace import catalogue_cache
+from marketplace.catalogue_cache import CSRF_PLACEHOLDER, cached_html
+from marketplace.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import (
     SORTS,
     catalogue_products,
+    product_for_page,
     top_categories,
     with_card_data,
 )
@@ -28,7 +29,6 @@ Product = get_model("catalogue", "Product")
 OscarProductDetailView = get_class("catalogue.views", "ProductDetailView")
 Selector = get_class("partner.strategy", "Selector")
 
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 SORT_LABELS = {
     "title": _("Name"),
     "price-asc": _("Price, lowest first"),
@@ -37,50 +37,36 @@ SORT_LABELS = {
 }
 
 
-def render_product_grid(request, products, *, page_number, cache_parts, extra=None) -> str:
-    """Render one page of product cards, from the cache when the catalogue has not changed.
+def pricing_key(request) -> str:
+    """Which prices a visitor sees; part of every cache key (one price list for now: the
+    solidarity issue gives each tier its own)."""
+    return "reference"
 
-    Cached HTML holds a placeholder where each add-to-cart form's CSRF token goes; the visitor's
-    own token is put in on the way out.
-    """
-    key_source = ":".join(
-        [str(catalogue_cache.current_version()), get_language() or "", str(page_number)]
-        + [str(part) for part in cache_parts]
+
+def render_product_grid(products, *, page_number, extra=None) -> str:
+    """One page of product cards (raises Http404 for a page that does not exist)."""
+    paginator = Paginator(products, settings.OSCAR_PRODUCTS_PER_PAGE)
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage as error:
+        raise Http404 from error
+    strategy = Selector().strategy()
+    cards = list(with_card_data(page.object_list))
+    for product in cards:
+        product.purchase_info = strategy.fetch_for_product(product)
+    return render_to_string(
+        "marketplace/search/partials/product_grid.html",
+        {
+            "page_obj": page,
+            "paginator": paginator,
+            "products": cards,
+            "csrf_placeholder": CSRF_PLACEHOLDER,
+            **(extra or {}),
+        },
     )
-    key = "grid:" + hashlib.sha1(key_source.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        paginator = Paginator(products, request_per_page())
-        try:
-            page = paginator.page(page_number)
-        except InvalidPage as error:
-            raise Http404 from error
-        strategy = Selector().strategy()
-        cards = list(with_card_data(page.object_list))
-        for product in cards:
-            product.purchase_info = strategy.fetch_for_product(product)
-        html = render_to_string(
-            "marketplace/search/partials/product_grid.html",
-            {
-                "page_obj": page,
-                "paginator": paginator,
-                "products": cards,
-                "csrf_placeholder": CSRF_PLACEHOLDER,
-                **(extra or {}),
-            },
-            request=None,
-        )
-        cache.set(key, html, catalogue_cache.GRID_TIMEOUT)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
-def request_per_page() -> int:
-    from django.conf import settings
-
-    return settings.OSCAR_PRODUCTS_PER_PAGE
-
-
-class CatalogueView(TemplateView):
+class CatalogueView(AnonymousPageCacheMixin, TemplateView):
     template_name = "marketplace/search/browse.html"
     category = None
 
@@ -104,34 +90,46 @@ class CatalogueView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         query, sort = self.get_query(), self.get_sort()
-        products = catalogue_products(category=self.category, query=query, sort=sort)
-        querystring = self.request.GET.copy()
-        querystring.pop("page", None)
-        ctx.update(
-            top_categories=cache.get_or_set(
-                f"nav:{catalogue_cache.current_version()}:{get_language()}",
-                top_categories,
-                catalogue_cache.GRID_TIMEOUT,
-            ),
-            summary=self.get_summary(),
-            category=self.category,
-            query=query,
-            sort_by=sort,
-            sort_labels=SORT_LABELS,
-            product_grid=render_product_grid(
-                self.request,
-                products,
-                page_number=self.request.GET.get("page", 1),
-                cache_parts=[self.category.pk if self.category else "", query, sort],
-                extra={"querystring": querystring.urlencode()},
-            ),
+        page_number = self.request.GET.get("page", "1")[:6]
+        ctx["summary"] = self.get_summary()
+        ctx["catalogue_html"] = cached_html(
+            self.request,
+            [
+                "catalogue",
+                pricing_key(self.request),
+                self.category and self.category.pk,
+                query,
+                sort,
+                page_number,
+            ],
+            lambda: self.render_main(query, sort, page_number, ctx["summary"]),
         )
         return ctx
 
+    def render_main(self, query: str, sort: str, page_number: str, summary) -> str:
+        querystring = self.request.GET.copy()
+        querystring.pop("page", None)
+        products = catalogue_products(category=self.category, query=query, sort=sort)
+        return render_to_string(
+            "marketplace/search/partials/catalogue_main.html",
+            {
+                "summary": summary,
+                "category": self.category,
+                "ancestors": self.category.get_ancestors() if self.category else [],
+                "top_categories": top_categories(),
+                "query": query,
+                "sort_by": sort,
+                "sort_labels": SORT_LABELS,
+                "product_grid": render_product_grid(
+                    products,
+                    page_number=page_number,
+                    extra={"querystring": querystring.urlencode()},
+                ),
+            },
+        )
+
 
 class ProductCategoryView(CatalogueView):
-    template_name = "marketplace/search/browse.html"
-
     def get(self, request, *args, **kwargs):
         self.category = get_object_or_404(Category, pk=kwargs["pk"])
         if not (self.category.is_public or request.user.is_staff):
@@ -148,15 +146,32 @@ class ProductCategoryView(CatalogueView):
 class FacetedSearchView(CatalogueView):
     def get_summary(self):
         query = self.get_query()
-        return _("Products matching “%(query)s”") % {"query": query} if query else _("All products")
+        if query:
+            return _("Products matching “%(query)s”") % {"query": query}
+        return _("All products")
 
 
-class ProductDetailView(OscarProductDetailView):
-    """Oscar's product page with what it shows fetched up front (served at Oscar's own URL)."""
+class ProductDetailView(AnonymousPageCacheMixin, OscarProductDetailView):
+    """Oscar's product page (served at Oscar's own URL) with its main part cached."""
 
     template_name = "oscar/catalogue/detail.html"
 
-    def get_queryset(self):
-        return Product.objects.select_related("product_class", "sheet__producer").prefetch_related(
-            "stockrecords", "images", "categories"
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["product_html"] = cached_html(
+            self.request,
+            ["product", pricing_key(self.request), self.object.pk],
+            lambda: self.render_main(self.object.pk),
+        )
+        return ctx
+
+    def render_main(self, pk: int) -> str:
+        product = product_for_page(pk)
+        return render_to_string(
+            "marketplace/search/partials/product_main.html",
+            {
+                "product": product,
+                "session": Selector().strategy().fetch_for_product(product),
+                "csrf_placeholder": CSRF_PLACEHOLDER,
+            },
         )

@@ -148,3 +148,23 @@ def test_producer_page_queries_do_not_grow(
         response = client.get(producer.get_absolute_url())
 
     assert response.content.decode().count('class="product-card"') == count
+
+
+def test_first_time_visitors_share_a_cached_page_but_a_member_sees_their_own(
+    client, member, producer
+):
+    from django.test import Client
+
+    product = product_for(producer, title="Kiwis", category_name="Fruits")
+    Client().get(reverse("catalogue:index"))  # fills the shared page
+
+    visitor_page = Client().get(reverse("catalogue:index")).content.decode()
+    client.force_login(member)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    member_page = client.get(reverse("catalogue:index")).content.decode()
+
+    assert "Kiwis" in visitor_page and "Kiwis" in member_page
+    assert "__csrf_token_placeholder__" not in visitor_page + member_page
+    assert reverse("customer:login") in visitor_page
+    assert reverse("customer:summary") in member_page
+    assert '<span class="badge badge-light">2' in member_page

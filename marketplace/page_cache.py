@@ -1,0 +1,65 @@
+"""Whole catalogue pages for visitors who have nothing of their own on them yet.
+
+A first-time visitor (no session, no cart, no pending message) sees exactly what every other
+such visitor sees, so the whole page is cached under the catalogue version, the language and
+the URL; only the CSRF token is the visitor's own, put in on the way out. Everyone else gets
+the page rendered around its cached main part (``catalogue_cache.cached_html``).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from marketplace import catalogue_cache
+from marketplace.catalogue_cache import CSRF_PLACEHOLDER
+
+PERSONAL_COOKIES = (
+    settings.SESSION_COOKIE_NAME,
+    settings.OSCAR_BASKET_COOKIE_OPEN,
+    "messages",
+)
+
+
+def is_anonymous_first_visit(request) -> bool:
+    return request.method == "GET" and not any(c in request.COOKIES for c in PERSONAL_COOKIES)
+
+
+def page_key(request) -> str:
+    source = ":".join(
+        [str(catalogue_cache.current_version()), get_language() or "", request.get_full_path()]
+    )
+    return "page:" + hashlib.sha1(source.encode()).hexdigest()
+
+
+class AnonymousPageCacheMixin:
+    """For class-based views rendering a TemplateResponse."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.is_shared_page = is_anonymous_first_visit(request)
+        if not self.is_shared_page:
+            return super().dispatch(request, *args, **kwargs)
+        key = page_key(request)
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(html)
+        else:
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code != 200 or not hasattr(response, "render"):
+                return response
+            response.render()
+            html = response.content.decode()
+            if not request.session.modified:
+                cache.set(key, html, catalogue_cache.GRID_TIMEOUT)
+        response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.is_shared_page:
+            # Overrides the csrf context processor: {% csrf_token %} writes the placeholder.
+            ctx["csrf_token"] = CSRF_PLACEHOLDER
+        return ctx
