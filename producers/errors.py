@@ -4,3 +4,7 @@ class ProducerError(Exception):
 
 class NotYourProduct(ProducerError):
     pass
+
+
+class NotYourOrderLine(ProducerError):
+    pass

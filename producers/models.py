@@ -144,3 +144,11 @@ class ProductSheet(models.Model):
 
     def __str__(self):
         return f"{self.product} ({self.producer})"
+
+
+class LineStatus(models.TextChoices):
+    """Statuses of an order line (Oscar's OSCAR_LINE_STATUS_PIPELINE holds the moves)."""
+
+    PENDING = "pending", _("to prepare")
+    PREPARED = "prepared", _("prepared")
+    CANCELLED = "cancelled", _("cancelled")

@@ -8,14 +8,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from producers.errors import NotYourProduct
-from producers.models import Producer, ProductSheet
+from producers.errors import NotYourOrderLine, NotYourProduct
+from producers.models import LineStatus, Producer, ProductSheet
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
+Line = get_model("order", "Line")
 
 FARM_PRODUCT_CLASS = "produit-fermier"
 
@@ -144,3 +145,15 @@ def update_profile(producer: Producer, **fields) -> Producer:
     if categories is not None:
         producer.categories.set(categories)
     return producer
+
+
+@transaction.atomic
+def set_line_prepared(producer: Producer, line_id: int, prepared: bool):
+    """A producer marks one of their own order lines prepared (or back to prepare)."""
+    line = (
+        Line.objects.select_for_update().filter(pk=line_id, partner_id=producer.partner_id).first()
+    )
+    if line is None:
+        raise NotYourOrderLine(_("This order line is not one of yours."))
+    line.set_status(LineStatus.PREPARED if prepared else LineStatus.PENDING)
+    return line

@@ -14,5 +14,10 @@ urlpatterns = [
         name="product-publication",
     ),
     path("commandes/", views.OrderLinesView.as_view(), name="order-lines"),
+    path(
+        "commandes/<int:pk>/preparation/",
+        views.LinePreparedView.as_view(),
+        name="order-line-prepared",
+    ),
     path("profil/", views.ProfileView.as_view(), name="profile"),
 ]

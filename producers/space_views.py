@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, View
+from oscar.apps.order.exceptions import InvalidLineStatus
 from oscar.core.loading import get_model
 
 from producers import services
+from producers.errors import NotYourOrderLine
 from producers.forms import ProducerProfileForm, ProductForm, StockForm
 from producers.selectors import producer_of, producer_order_lines, producer_products
 
@@ -116,6 +118,25 @@ class OrderLinesView(ProducerRequiredMixin, ListView):
 
     def get_queryset(self):
         return producer_order_lines(self.producer)
+
+
+class LinePreparedView(ProducerRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        prepared = request.POST.get("prepared") == "1"
+        try:
+            line = services.set_line_prepared(self.producer, kwargs["pk"], prepared)
+        except NotYourOrderLine as error:
+            raise Http404 from error
+        except InvalidLineStatus:
+            messages.error(request, _("This line cannot change any more (it was cancelled)."))
+        else:
+            message = (
+                _("“%(title)s” is marked prepared.")
+                if prepared
+                else _("“%(title)s” is back to prepare.")
+            )
+            messages.success(request, message % {"title": line.title})
+        return redirect("producer_space:order-lines")
 
 
 class ProfileView(ProducerRequiredMixin, FormView):

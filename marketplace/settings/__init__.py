@@ -252,6 +252,19 @@ OSCAR_EAGER_ALERTS = False
 OSCAR_SEND_REGISTRATION_EMAIL = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode")
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION  # noqa: F405
+# Order and line statuses (codes; the pages show them translated, see producers.models).
+OSCAR_INITIAL_ORDER_STATUS = "pending"
+OSCAR_INITIAL_LINE_STATUS = "pending"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "pending": ("complete", "cancelled"),
+    "complete": (),
+    "cancelled": (),
+}
+OSCAR_LINE_STATUS_PIPELINE = {
+    "pending": ("prepared", "cancelled"),
+    "prepared": ("pending", "cancelled"),
+    "cancelled": (),
+}
 DEFAULT_VAT_RATE = Decimal(os.environ.get("DEFAULT_VAT_RATE", "5.5"))
 
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

@@ -111,6 +111,31 @@ def test_producer_sees_only_their_own_lines_of_a_shared_order(client, member, pr
     assert "Miel de fleurs" not in page
 
 
+def test_producer_marks_their_own_line_prepared_but_not_another_producers(client, member, producer):
+    bread = product_for(producer, title="Pain complet", category_name="Pain")
+    other = ProducerFactory(name="Miellerie", users=[UserFactory()])
+    honey = product_for(other, title="Miel", category_name="Épicerie")
+    client.force_login(member)
+    place_order(client, (bread, 1), (honey, 1))
+    order = Order.objects.get()
+    mine = order.lines.get(partner=producer.partner)
+    theirs = order.lines.get(partner=other.partner)
+    assert mine.status == "pending"
+
+    client.force_login(producer.partner.users.get())
+    url = "producer_space:order-line-prepared"
+    client.post(reverse(url, args=[mine.pk]), {"prepared": "1"})
+    refused = client.post(reverse(url, args=[theirs.pk]), {"prepared": "1"})
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.status == "prepared"
+    assert refused.status_code == 404
+    assert theirs.status == "pending"
+    page = client.get(reverse("producer_space:order-lines")).content.decode()
+    assert "préparé" in page.lower()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_members_buying_the_last_jar_at_once_only_one_gets_it(producer):
