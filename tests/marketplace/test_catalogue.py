@@ -168,3 +168,13 @@ def test_first_time_visitors_share_a_cached_page_but_a_member_sees_their_own(
     assert reverse("customer:login") in visitor_page
     assert reverse("customer:summary") in member_page
     assert '<span class="badge badge-light">2' in member_page
+
+
+def test_a_visitor_with_a_cart_sees_its_count_and_not_the_shared_page(client, producer):
+    product = product_for(producer, title="Radis roses")
+    client.get(reverse("catalogue:index"))
+
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 3})
+    page = client.get(reverse("catalogue:index")).content.decode()
+
+    assert '<span class="badge badge-light">3' in page
