@@ -15,7 +15,12 @@ def send_order_confirmation_email(order_id: int) -> None:
 
     The order row is locked so that two workers running the task at once send one email.
     """
-    order = Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order_id)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("user").filter(pk=order_id)
+    ).first()
+    if order is None:
+        logger.warning("Order %s is gone; no confirmation to send.", order_id)
+        return
     if order.communication_events.filter(event_type__code="ORDER_PLACED").exists():
         return
     context = {
