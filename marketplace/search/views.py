@@ -4,6 +4,8 @@ Only what is the same for every visitor is cached (the page's main part); the he
 cart, messages and the visitor's CSRF token are put around it on each request.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import InvalidPage, Paginator
@@ -107,8 +109,8 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
         return ctx
 
     def render_main(self, query: str, sort: str, page_number: str, summary) -> str:
-        querystring = self.request.GET.copy()
-        querystring.pop("page", None)
+        # Only the parameters the cache key holds: the links are shared by every visitor.
+        querystring = urlencode({k: v for k, v in (("q", query), ("sort_by", sort)) if v})
         products = catalogue_products(category=self.category, query=query, sort=sort)
         return render_to_string(
             "marketplace/search/partials/catalogue_main.html",
@@ -123,7 +125,7 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
                 "product_grid": render_product_grid(
                     products,
                     page_number=page_number,
-                    extra={"querystring": querystring.urlencode()},
+                    extra={"querystring": querystring},
                 ),
             },
         )

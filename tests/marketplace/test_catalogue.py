@@ -1,5 +1,6 @@
 """Catalogue, category, search and product pages as a visitor sees them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,26 @@ def test_a_visitor_with_a_cart_sees_its_count_and_not_the_shared_page(client, pr
     page = client.get(reverse("catalogue:index")).content.decode()
 
     assert '<span class="badge badge-light">3' in page
+
+
+def test_pagination_links_keep_the_search_and_sort_but_nothing_else(client, producer, settings):
+    settings.OSCAR_PRODUCTS_PER_PAGE = 2
+    for index in range(3):
+        product_for(producer, title=f"Carottes {index}")
+
+    page = client.get(
+        reverse("search:search"), {"q": "carottes", "sort_by": "newest", "utm_source": "x"}
+    ).content.decode()
+
+    next_link = re.search(r'<a class="page-link" href="([^"]*)" rel="next"', page).group(1)
+    assert next_link == "?q=carottes&amp;sort_by=newest&amp;page=2"
+
+
+def test_the_site_speaks_english_when_asked(client, producer):
+    product_for(producer, title="Carottes")
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/catalogue/"})
+    page = client.get(reverse("catalogue:index")).content.decode()
+
+    assert '<html lang="en"' in page
+    assert "All products" in page and "Add to cart" in page

@@ -1,0 +1,58 @@
+"""A visitor on a phone finds farms near a postcode, and reads the site in English."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_fits_width, assert_no_page_errors, check_accessibility
+from tests.factories import ProducerFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
+    ProducerFactory(
+        name="Ferme de Vitré",
+        town="Vitré",
+        postcode="35500",
+        latitude=Decimal("48.1236"),
+        longitude=Decimal("-1.2090"),
+    )
+    ProducerFactory(
+        name="Ferme de Bruz",
+        town="Bruz",
+        postcode="35170",
+        latitude=Decimal("48.0247"),
+        longitude=Decimal("-1.7456"),
+    )
+    page = new_page(phone=True)
+
+    page.goto(reverse("home-page"))
+    check_accessibility(page)
+    assert_fits_width(page)
+    page.get_by_role("link", name=re.compile("producteurs près de chez vous", re.I)).click()
+
+    page.get_by_label("Ville ou code postal").fill("Atlantide")
+    page.get_by_role("button", name="Afficher les producteurs").click()
+    expect(page.locator("#id_near_error")).to_contain_text("Atlantide")
+    expect(page.get_by_label("Ville ou code postal")).to_have_attribute("aria-invalid", "true")
+    check_accessibility(page)
+
+    page.get_by_label("Ville ou code postal").fill("35170")
+    page.get_by_role("button", name="Afficher les producteurs").click()
+    cards = page.locator("article.producer-card")
+    expect(cards.first).to_contain_text("Ferme de Bruz")
+    expect(cards.nth(1)).to_contain_text("Ferme de Vitré")
+    expect(cards.nth(1).locator(".distance")).to_contain_text("km")
+    check_accessibility(page)
+    assert_fits_width(page)
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Producers near you")
+    expect(cards.first).to_contain_text("Ferme de Bruz")
+    check_accessibility(page)
+    assert_no_page_errors(page)
