@@ -1,11 +1,17 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The beat schedule grows with the weekly cycle (calendar, basket deliveries, fund review).
-app.conf.beat_schedule = {}
+# The weekly cycle (DESIGN.md): each entry is idempotent, so a missed or doubled run is harmless.
+app.conf.beat_schedule = {
+    "materialise-calendar": {
+        "task": "deliveries.tasks.materialise_calendar",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

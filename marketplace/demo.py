@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
+from deliveries.demo import ensure_pickup_points
 from deliveries.geocoding import locate_town
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
@@ -322,4 +323,9 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
             wanted = per_producer + (1 if index < extra else 0)
         ensure_products(producer, categories, wanted, rng)
         progress(index + 1, size.producers)
-    return ensure_accounts(producers[0])
+    accounts = ensure_accounts(producers[0])
+    ensure_pickup_points(
+        coordinator=User.objects.get(email=DEMO_ACCOUNTS[3][0]),
+        volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
+    )
+    return accounts

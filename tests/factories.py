@@ -1,5 +1,6 @@
 """factory_boy factories: every test builds its world from these."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -99,3 +100,39 @@ def product_for(
             is_public=is_public,
         ),
     )
+
+
+class CollectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliveries.Collective"
+
+    name = factory.Sequence(lambda n: f"AMAP {n}")
+    slug = factory.Sequence(lambda n: f"amap-{n}")
+
+
+class PickupPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliveries.PickupPoint"
+
+    collective = factory.SubFactory(CollectiveFactory)
+    name = factory.Sequence(lambda n: f"Lieu de distribution {n}")
+    slug = factory.Sequence(lambda n: f"lieu-{n}")
+    address = "1 place de la Mairie"
+    postcode = "35000"
+    town = "Rennes"
+    latitude = Decimal("48.111000")
+    longitude = Decimal("-1.680000")
+    geocoding_status = "ok"
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliveries.Schedule"
+
+    pickup_point = factory.SubFactory(PickupPointFactory)
+    frequency = "weekly"
+    weekday = 1  # Tuesday
+    start_time = datetime.time(18, 0)
+    end_time = datetime.time(19, 30)
+    cutoff_hours = 48
+    valid_from = datetime.date(2026, 1, 1)

@@ -1,0 +1,99 @@
+"""Demo pickup points around Rennes: schedules, a Christmas closure, the calendar made."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from deliveries.geocoding import locate_town
+from deliveries.models import Closure, Collective, GeocodingStatus, PickupPoint, Schedule
+from deliveries.services import materialise_distribution_days
+
+# collective, pickup point, address, town, weekday (0 = Monday), start, end
+PICKUP_POINTS = [
+    (
+        "AMAP du Thabor",
+        "Maison de quartier Thabor",
+        "12 rue de Paris",
+        "Rennes",
+        1,
+        "18:00",
+        "19:30",
+    ),
+    ("AMAP du Thabor", "Salle Saint-Hélier", "45 rue Saint-Hélier", "Rennes", 3, "18:30", "20:00"),
+    ("AMAP de Cesson", "Carré Sévigné", "1 rue du Bac", "Cesson-Sévigné", 2, "17:30", "19:00"),
+    ("Les Paniers de Bruz", "Halle de Bruz", "Place du Docteur Joly", "Bruz", 4, "17:00", "19:00"),
+    (
+        "AMAP de Betton",
+        "Ferme de la Chaperonnais",
+        "Allée de la Chaperonnais",
+        "Betton",
+        1,
+        "18:00",
+        "19:30",
+    ),
+    (
+        "Vitré Circuit Court",
+        "Centre social de Vitré",
+        "27 rue Notre-Dame",
+        "Vitré",
+        3,
+        "17:30",
+        "19:00",
+    ),
+]
+
+
+@transaction.atomic
+def ensure_pickup_points(*, coordinator=None, volunteer=None) -> list[PickupPoint]:
+    """The demo pickup points, created once; then the calendar for the coming weeks."""
+    points = []
+    for index, (collective_name, name, address, town, weekday, start, end) in enumerate(
+        PICKUP_POINTS
+    ):
+        collective, _ = Collective.objects.get_or_create(
+            slug=slugify(collective_name), defaults={"name": collective_name}
+        )
+        point = PickupPoint.objects.filter(slug=slugify(name)).first()
+        if point is None:
+            place = locate_town(town)
+            point = PickupPoint.objects.create(
+                collective=collective,
+                name=name,
+                slug=slugify(name),
+                address=address,
+                postcode=place.postcode,
+                town=town,
+                latitude=Decimal(str(round(place.latitude + 0.003 * index, 6))),
+                longitude=Decimal(str(round(place.longitude - 0.002 * index, 6))),
+                geocoding_status=GeocodingStatus.OK,
+                access_notes="Accès de plain-pied ; parking vélos devant l'entrée.",
+                capacity=60,
+                contact_email=f"contact@{collective.slug}.example.fr",
+            )
+            Schedule.objects.create(
+                pickup_point=point,
+                weekday=weekday,
+                start_time=dt.time.fromisoformat(start),
+                end_time=dt.time.fromisoformat(end),
+                cutoff_hours=48,
+                valid_from=dt.date(2026, 9, 1),
+            )
+        if index == 0:
+            if coordinator is not None:
+                point.coordinators.add(coordinator)
+            if volunteer is not None:
+                point.volunteers.add(volunteer)
+        points.append(point)
+    thabor = Collective.objects.get(slug=slugify(PICKUP_POINTS[0][0]))
+    year = timezone.localdate().year
+    Closure.objects.get_or_create(
+        collective=thabor,
+        start_date=dt.date(year, 12, 21),
+        end_date=dt.date(year + 1, 1, 3),
+        defaults={"reason": "Vacances de Noël"},
+    )
+    materialise_distribution_days()
+    return points

@@ -1,0 +1,199 @@
+"""Things that happen to pickup points and their calendar. One transaction each."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliveries.models import (
+    Closure,
+    DayState,
+    DistributionDay,
+    Frequency,
+    PickupPoint,
+    Schedule,
+)
+
+CALENDAR_WEEKS = 8
+CHANGEABLE_STATES = (DayState.OPEN, DayState.CLOSED)
+
+
+@dataclass
+class CalendarChanges:
+    """What a run of the calendar did, day ids by kind of change (for notifications)."""
+
+    created: int = 0
+    moved: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+    reopened: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[int]:
+        return self.moved + self.cancelled + self.reopened
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    starts_at: datetime
+    ends_at: datetime
+    cutoff_at: datetime
+    closure_reason: str | None
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), ZoneInfo(settings.TIME_ZONE))
+
+
+def cutoff_for(day: date, start: time, hours: int) -> datetime:
+    """Orders close `hours` before the start, on the local wall clock (a DST change in
+    between does not move the cut-off by an hour)."""
+    naive = datetime.combine(day, start) - timedelta(hours=hours)
+    return timezone.make_aware(naive, ZoneInfo(settings.TIME_ZONE))
+
+
+def schedule_dates(schedule: Schedule, first: date, last: date) -> list[date]:
+    """The dates a schedule distributes on between `first` and `last` included."""
+    start = max(first, schedule.valid_from)
+    end = min(last, schedule.valid_until) if schedule.valid_until else last
+    anchor = schedule.valid_from + timedelta(
+        days=(schedule.weekday - schedule.valid_from.weekday()) % 7
+    )
+    current = start + timedelta(days=(schedule.weekday - start.weekday()) % 7)
+    step = 14 if schedule.frequency == Frequency.FORTNIGHTLY else 7
+    if step == 14 and (current - anchor).days % 14:
+        current += timedelta(days=7)
+    dates = []
+    while current <= end:
+        dates.append(current)
+        current += timedelta(days=step)
+    return dates
+
+
+def plan_days(point: PickupPoint, closures: list[Closure], first: date, last: date):
+    """What the calendar of one pickup point should be between two dates."""
+    planned: dict[date, PlannedDay] = {}
+    for schedule in sorted(point.schedules.all(), key=lambda s: (s.start_time, s.pk)):
+        for day in schedule_dates(schedule, first, last):
+            if day in planned:
+                continue  # one distribution a day per pickup point: the earliest schedule wins
+            closure = next((c for c in closures if c.covers(day)), None)
+            planned[day] = PlannedDay(
+                starts_at=local_datetime(day, schedule.start_time),
+                ends_at=local_datetime(day, schedule.end_time),
+                cutoff_at=cutoff_for(day, schedule.start_time, schedule.cutoff_hours),
+                closure_reason=(closure.reason or _("Closed")) if closure else None,
+            )
+    return planned
+
+
+@transaction.atomic
+def materialise_distribution_days(
+    *, now: datetime | None = None, weeks: int = CALENDAR_WEEKS, pickup_point_ids=None
+) -> CalendarChanges:
+    """Make the distribution days of the coming `weeks` match the schedules and closures.
+
+    Idempotent: a second run changes nothing. Days already done, and days in the past, are
+    never touched. Queries do not grow with the number of days: points, schedules, closures
+    and existing days are read once, and written in bulk.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last = today + timedelta(weeks=weeks)
+    points = PickupPoint.objects.filter(is_active=True).prefetch_related("schedules")
+    if pickup_point_ids is not None:
+        points = points.filter(pk__in=pickup_point_ids)
+    points = list(points)
+    closures_by_point = _closures_by_point(points, today, last)
+    existing: dict[int, dict[date, DistributionDay]] = defaultdict(dict)
+    for day in DistributionDay.objects.filter(
+        pickup_point__in=points, date__gte=today, date__lte=last
+    ):
+        existing[day.pickup_point_id][day.date] = day
+    changes = CalendarChanges()
+    to_create, to_update = [], []
+    for point in points:
+        planned = plan_days(point, closures_by_point[point.pk], today, last)
+        days = existing.pop(point.pk, {})
+        for day, plan in planned.items():
+            current = days.pop(day, None)
+            if current is None:
+                to_create.append(_new_day(point, day, plan, now))
+            elif _apply_plan(current, plan, now, changes):
+                to_update.append(current)
+        for current in days.values():  # no schedule gives this date any more
+            if current.state in CHANGEABLE_STATES:
+                current.state = DayState.CANCELLED
+                current.cancellation_reason = _("No distribution on this day any more.")
+                changes.cancelled.append(current.pk)
+                to_update.append(current)
+    # ignore_conflicts: a run racing this one may have made the same day; the constraint keeps one.
+    DistributionDay.objects.bulk_create(to_create, ignore_conflicts=True, batch_size=1000)
+    changes.created = len(to_create)
+    DistributionDay.objects.bulk_update(
+        to_update,
+        ["starts_at", "ends_at", "cutoff_at", "state", "cancellation_reason"],
+        batch_size=1000,
+    )
+    return changes
+
+
+def _closures_by_point(points, first: date, last: date) -> dict[int, list[Closure]]:
+    collective_ids = {point.collective_id for point in points}
+    closures = Closure.objects.filter(start_date__lte=last, end_date__gte=first).filter(
+        Q(pickup_point__in=points) | Q(collective_id__in=collective_ids)
+    )
+    by_point: dict[int, list[Closure]] = defaultdict(list)
+    by_collective: dict[int, list[Closure]] = defaultdict(list)
+    for closure in closures:
+        if closure.pickup_point_id:
+            by_point[closure.pickup_point_id].append(closure)
+        else:
+            by_collective[closure.collective_id].append(closure)
+    return {point.pk: by_point[point.pk] + by_collective[point.collective_id] for point in points}
+
+
+def _new_day(point: PickupPoint, day: date, plan: PlannedDay, now: datetime) -> DistributionDay:
+    if plan.closure_reason:
+        state = DayState.CANCELLED
+    else:
+        state = DayState.OPEN if plan.cutoff_at > now else DayState.CLOSED
+    return DistributionDay(
+        pickup_point=point,
+        date=day,
+        starts_at=plan.starts_at,
+        ends_at=plan.ends_at,
+        cutoff_at=plan.cutoff_at,
+        state=state,
+        cancellation_reason=plan.closure_reason or "",
+    )
+
+
+def _apply_plan(day: DistributionDay, plan: PlannedDay, now, changes: CalendarChanges) -> bool:
+    """Bring an existing day in line with its plan; True if it changed."""
+    if day.state == DayState.DONE:
+        return False
+    changed = False
+    if (day.starts_at, day.ends_at, day.cutoff_at) != (
+        plan.starts_at,
+        plan.ends_at,
+        plan.cutoff_at,
+    ):
+        day.starts_at, day.ends_at, day.cutoff_at = plan.starts_at, plan.ends_at, plan.cutoff_at
+        changes.moved.append(day.pk)
+        changed = True
+    if plan.closure_reason and day.state != DayState.CANCELLED:
+        day.state, day.cancellation_reason = DayState.CANCELLED, plan.closure_reason
+        changes.cancelled.append(day.pk)
+        changed = True
+    elif not plan.closure_reason and day.state == DayState.CANCELLED:
+        day.state = DayState.OPEN if plan.cutoff_at > now else DayState.CLOSED
+        day.cancellation_reason = ""
+        changes.reopened.append(day.pk)
+        changed = True
+    return changed
