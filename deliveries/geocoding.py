@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from geopy.exc import GeopyError
 from geopy.geocoders import BANFrance, Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -162,3 +163,21 @@ def locate_town(query: str) -> Place | None:
     """The town a visitor means by a postcode or a town name, from the offline gazetteer."""
     places = gazetteer().find(query)
     return places[0] if places else None
+
+
+def locate_place(query: str) -> tuple[float, float, str] | None:
+    """(latitude, longitude, label) of what a visitor typed: a town or a postcode from the
+    gazetteer, otherwise an address through the configured geocoder (when it is not offline).
+    A geocoder that fails or times out counts as not found."""
+    place = locate_town(query)
+    if place is not None:
+        return place.latitude, place.longitude, f"{place.name} ({place.postcode})"
+    if settings.GEOCODER == "offline":
+        return None
+    try:
+        location = configured_geocoder().geocode(query, exactly_one=True)
+    except GeopyError:
+        return None
+    if location is None:
+        return None
+    return location.latitude, location.longitude, location.address

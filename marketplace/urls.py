@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("", views.HomeView.as_view(), name="home-page"),
     path("producteurs/", include("producers.urls")),
+    path("lieux-de-distribution/", include("deliveries.urls")),
     path("mon-exploitation/", include("producers.space_urls")),
     # Same URL and name as Oscar's product page, answered by our subclass (no catalogue fork).
     re_path(

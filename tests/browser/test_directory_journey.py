@@ -56,3 +56,34 @@ def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
     expect(cards.first).to_contain_text("Ferme de Bruz")
     check_accessibility(page)
     assert_no_page_errors(page)
+
+
+def test_visitor_finds_the_nearest_pickup_point_from_a_postcode_on_a_phone(new_page):
+    import datetime as dt
+
+    from deliveries.services import materialise_distribution_days
+    from tests.factories import PickupPointFactory, ScheduleFactory
+
+    point = PickupPointFactory(
+        name="Halle de Bruz",
+        town="Bruz",
+        postcode="35170",
+        latitude=Decimal("48.0247"),
+        longitude=Decimal("-1.7456"),
+    )
+    ScheduleFactory(pickup_point=point, weekday=4, valid_from=dt.date(2020, 1, 3))
+    materialise_distribution_days()
+    page = new_page(phone=True)
+
+    page.goto(reverse("home-page"))
+    page.locator("header").get_by_role("link", name="Lieux de distribution").click()
+    page.get_by_label("Code postal, ville ou adresse").fill("35170")
+    page.get_by_role("button", name="Rechercher", exact=True).last.click()
+
+    found = page.locator("article.pickup-point").first
+    expect(found).to_contain_text("Halle de Bruz")
+    expect(found).to_contain_text("km")
+    expect(found).to_contain_text("Prochaine distribution")
+    check_accessibility(page)
+    assert_fits_width(page)
+    assert_no_page_errors(page)

@@ -1,0 +1,70 @@
+"""Reads about pickup points and their calendar."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from geopy.distance import geodesic
+
+from deliveries.models import DayState, DistributionDay, PickupPoint
+
+KM_PER_DEGREE_LATITUDE = 111.32
+SEARCH_RADII_KM = (10, 30, 100, 300)
+
+
+@dataclass
+class NearbyPoint:
+    point: PickupPoint
+    distance_km: Decimal
+    next_day: DistributionDay | None
+
+
+def _bounding_box(latitude: float, longitude: float, radius_km: float):
+    dlat = radius_km / KM_PER_DEGREE_LATITUDE
+    dlon = radius_km / (KM_PER_DEGREE_LATITUDE * max(math.cos(math.radians(latitude)), 0.01))
+    return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+def nearest_pickup_points(latitude: float, longitude: float, limit: int = 10) -> list[NearbyPoint]:
+    """The nearest active pickup points, with their next open distribution day.
+
+    A bounding box in SQL (on the location index) keeps the candidates few; the exact
+    distance is geodesic. The box grows until it holds `limit` points or reaches 300 km.
+    """
+    candidates: list[tuple[int, float, float]] = []
+    for radius in SEARCH_RADII_KM:
+        south, north, west, east = _bounding_box(latitude, longitude, radius)
+        candidates = list(
+            PickupPoint.objects.filter(
+                is_active=True,
+                latitude__range=(south, north),
+                longitude__range=(west, east),
+            ).values_list("pk", "latitude", "longitude")
+        )
+        if len(candidates) >= limit:
+            break
+    here = (latitude, longitude)
+    distances = sorted(
+        (geodesic(here, (float(lat), float(lon))).km, pk) for pk, lat, lon in candidates
+    )[:limit]
+    upcoming = DistributionDay.objects.filter(
+        state=DayState.OPEN, cutoff_at__gt=timezone.now()
+    ).order_by("starts_at")
+    points = (
+        PickupPoint.objects.select_related("collective")
+        .prefetch_related(
+            "schedules",
+            Prefetch("distribution_days", queryset=upcoming, to_attr="upcoming_days"),
+        )
+        .in_bulk([pk for _, pk in distances])
+    )
+    return [
+        NearbyPoint(
+            point=points[pk],
+            distance_km=Decimal(str(round(km, 1))),
+            next_day=points[pk].upcoming_days[0] if points[pk].upcoming_days else None,
+        )
+        for km, pk in distances
+    ]
