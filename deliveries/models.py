@@ -239,3 +239,24 @@ class DistributionDay(models.Model):
 
     def __str__(self):
         return f"{self.pickup_point} – {self.date:%d/%m/%Y}"
+
+
+class PickupOrder(models.Model):
+    """Where and when an à la carte order is collected: its distribution day."""
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="pickup", verbose_name=_("order")
+    )
+    distribution_day = models.ForeignKey(
+        DistributionDay,
+        on_delete=models.PROTECT,
+        related_name="pickup_orders",
+        verbose_name=_("distribution day"),
+    )
+
+    class Meta:
+        verbose_name = _("order to collect")
+        verbose_name_plural = _("orders to collect")
+
+    def __str__(self):
+        return f"{self.order} → {self.distribution_day}"

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -68,3 +69,54 @@ def nearest_pickup_points(latitude: float, longitude: float, limit: int = 10) ->
         )
         for km, pk in distances
     ]
+
+
+SLOT_WEEKS = 3
+
+
+def usual_pickup_point_id(user) -> int | None:
+    """The pickup point of the member's latest order, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    from deliveries.models import PickupOrder
+
+    return (
+        PickupOrder.objects.filter(order__user=user)
+        .order_by("-order__date_placed")
+        .values_list("distribution_day__pickup_point_id", flat=True)
+        .first()
+    )
+
+
+def open_pickup_slots(user=None, weeks: int = SLOT_WEEKS) -> list[DistributionDay]:
+    """Distribution days still open for orders in the coming weeks, the member's usual pickup
+    point first, then by date."""
+    now = timezone.now()
+    days = list(
+        DistributionDay.objects.filter(
+            state=DayState.OPEN,
+            cutoff_at__gt=now,
+            starts_at__lte=now + timedelta(weeks=weeks),
+            pickup_point__is_active=True,
+        )
+        .select_related("pickup_point")
+        .order_by("starts_at", "pickup_point__name")
+    )
+    usual = usual_pickup_point_id(user)
+    return sorted(days, key=lambda day: day.pickup_point_id != usual)
+
+
+def upcoming_orders(user) -> list:
+    """The member's orders still to collect, by distribution day."""
+    from deliveries.models import PickupOrder
+
+    return list(
+        PickupOrder.objects.filter(
+            order__user=user,
+            distribution_day__starts_at__gte=timezone.now() - timedelta(hours=12),
+        )
+        .exclude(order__status="cancelled")
+        .select_related("order", "distribution_day__pickup_point")
+        .prefetch_related("order__lines")
+        .order_by("distribution_day__starts_at")
+    )

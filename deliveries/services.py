@@ -11,11 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliveries.errors import DayNotOpenForOrders, TooLateToCancel
 from deliveries.models import (
     Closure,
     DayState,
     DistributionDay,
     Frequency,
+    PickupOrder,
     PickupPoint,
     Schedule,
 )
@@ -197,3 +199,58 @@ def _apply_plan(day: DistributionDay, plan: PlannedDay, now, changes: CalendarCh
         changes.reopened.append(day.pk)
         changed = True
     return changed
+
+
+def lock_day_open_for_orders(day_id: int) -> DistributionDay:
+    """Lock a distribution day for an order being placed, or say why it cannot be ordered for.
+
+    Called inside the order's transaction: the cut-off task cannot close the day in between.
+    """
+    day = (
+        DistributionDay.objects.select_for_update(of=("self",))
+        .select_related("pickup_point")
+        .filter(pk=day_id)
+        .first()
+    )
+    if day is None or day.state == DayState.CANCELLED:
+        raise DayNotOpenForOrders(
+            _("This distribution was cancelled. Please choose another distribution day.")
+        )
+    if day.state != DayState.OPEN or day.cutoff_at <= timezone.now():
+        raise DayNotOpenForOrders(
+            _("Orders for this distribution are closed. Please choose another distribution day.")
+        )
+    return day
+
+
+def record_pickup(order, day: DistributionDay) -> PickupOrder:
+    return PickupOrder.objects.create(order=order, distribution_day=day)
+
+
+@transaction.atomic
+def cancel_order_before_cutoff(user, order_number: str):
+    """A member cancels their order before the cut-off: lines cancelled, stock given back."""
+    from oscar.core.loading import get_model
+
+    order_model = get_model("order", "Order")
+    order = (
+        order_model.objects.select_for_update(of=("self",))
+        .filter(number=order_number, user=user)
+        .first()
+    )
+    if order is None:
+        raise order_model.DoesNotExist
+    pickup = PickupOrder.objects.select_related("distribution_day").get(order=order)
+    if pickup.distribution_day.cutoff_at <= timezone.now():
+        raise TooLateToCancel(
+            _("Orders for this distribution are closed: it is too late to cancel.")
+        )
+    if order.status == "cancelled":
+        return order
+    lines = list(order.lines.select_related("stockrecord"))
+    for line in sorted(lines, key=lambda line: line.stockrecord_id or 0):
+        if line.stockrecord is not None:
+            line.stockrecord.cancel_allocation(line.quantity)
+        line.set_status("cancelled")
+    order.set_status("cancelled")
+    return order

@@ -34,3 +34,11 @@ def producer(producer_user):
 @pytest.fixture
 def other_producer(db):
     return ProducerFactory(users=[UserFactory(email="autre-paysan@example.org")])
+
+
+@pytest.fixture
+def open_day(db):
+    """One distribution day open for orders: checkout picks it without asking."""
+    from tests.factories import DistributionDayFactory
+
+    return DistributionDayFactory()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from producers.models import Label, Producer
@@ -136,3 +137,26 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     end_time = datetime.time(19, 30)
     cutoff_hours = 48
     valid_from = datetime.date(2026, 1, 1)
+
+
+class DistributionDayFactory(factory.django.DjangoModelFactory):
+    """An open distribution day three days from now, orders closing tomorrow."""
+
+    class Meta:
+        model = "deliveries.DistributionDay"
+
+    pickup_point = factory.SubFactory(PickupPointFactory)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    cutoff_at = factory.LazyAttribute(lambda o: o.starts_at - datetime.timedelta(days=2))
+    date = factory.LazyAttribute(lambda o: timezone.localdate(o.starts_at))
+    state = "open"
+
+
+def open_slot_code() -> str:
+    """The checkout's method code of the first distribution day open for orders."""
+    from deliveries.models import DistributionDay
+
+    return f"pickup-{DistributionDay.objects.filter(state='open').order_by('pk').first().pk}"

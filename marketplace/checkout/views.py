@@ -1,6 +1,8 @@
 from decimal import Decimal
 
+from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
@@ -19,12 +21,29 @@ class ShippingAddressView(views.ShippingAddressView):
 
 
 class ShippingMethodView(views.ShippingMethodView):
+    """Choose the distribution day and pickup point (one shipping method per open slot)."""
+
+    template_name = "oscar/checkout/shipping_methods.html"
+
     def get(self, request, *args, **kwargs):
         self._methods = self.get_available_shipping_methods()
-        if len(self._methods) == 1:
-            self.checkout_session.use_shipping_method(self._methods[0].code)
-            return self.get_success_response()
+        if not self._methods:
+            messages.error(
+                request,
+                _("No distribution is open for orders at the moment. Please come back later."),
+            )
+            return redirect("basket:summary")
+        # Always asked, even with one slot: members must see where and when they collect.
         return super(views.ShippingMethodView, self).get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["chosen_code"] = self.checkout_session.shipping_method_code(self.request.basket)
+        return ctx
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Please choose a distribution day."))
+        return redirect("checkout:shipping-method")
 
 
 class PaymentDetailsView(views.PaymentDetailsView):

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     check_accessibility,
     either,
 )
-from tests.factories import category, product_for
+from tests.factories import DistributionDayFactory, category, product_for
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -181,9 +181,14 @@ def member_orders_it(page, member, producer) -> str:
         "link",
         name=either("Proceed to checkout", "Procéder au paiement", "Passer commande", "Commander"),
     ).click()
-    # No address, one pickup method, pay at pickup: straight to the preview.
+    # No address, pay at pickup: only the distribution day to choose, then the preview.
+    expect(page).to_have_url(url_is(reverse("checkout:shipping-method")))
+    visit(page, phone=True)
+    page.get_by_label(re.compile("Halle de Bruz")).check()
+    page.get_by_role("button", name=either("Continue", "Continuer")).click()
     expect(page).to_have_url(url_is(reverse("checkout:preview")))
     visit(page, phone=True)
+    expect(page.locator("main")).to_contain_text("Halle de Bruz")
     # Oscar's checkout layout has no <main> landmark: look in the whole page.
     expect(page.locator("body")).to_contain_text(TITLE)
 
@@ -202,6 +207,8 @@ def test_producer_publishes_and_member_orders_collected_at_pickup(
     ensure_shop_basics()
     for name in ("Légumes", "Fruits", "Œufs"):
         category(name)
+    DistributionDayFactory(pickup_point__name="Maison de quartier Thabor")
+    bruz = DistributionDayFactory(pickup_point__name="Halle de Bruz")
     producer.name, producer.slug = "Ferme du Bocage", "ferme-du-bocage"
     producer.save()
     # Two browser contexts, so two people with their own cookies.
@@ -231,6 +238,7 @@ def test_producer_publishes_and_member_orders_collected_at_pickup(
     assert record.net_stock_level == STOCK - QUANTITY
     order = Order.objects.get(number=number)
     assert order.user == member
+    assert order.pickup.distribution_day == bruz
     line = order.lines.get()
     assert (line.product, line.partner, line.stockrecord, line.quantity) == (
         product,

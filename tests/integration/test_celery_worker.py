@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from marketplace.celery import app as celery_app
 from marketplace.shop_setup import ensure_shop_basics
-from tests.factories import ProducerFactory, UserFactory, product_for
+from tests.factories import ProducerFactory, UserFactory, open_slot_code, product_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -74,13 +74,14 @@ def wait_for_files(folder: Path, timeout: float = 60) -> list[Path]:
     return []
 
 
-def test_worker_emails_the_order_confirmation_once(worker, client):
+def test_worker_emails_the_order_confirmation_once(worker, client, open_day):
     ensure_shop_basics()
     member = UserFactory(email="camille@example.org")
     product = product_for(ProducerFactory(), title="Galettes de blé noir", stock=5)
     client.force_login(member)
     client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
     client.get(reverse("checkout:index"), follow=True)
+    client.post(reverse("checkout:shipping-method"), {"method_code": open_slot_code()})
 
     client.post(reverse("checkout:preview"), {"action": "place_order"})
 

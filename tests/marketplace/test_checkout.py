@@ -9,8 +9,15 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from marketplace.shop_setup import ensure_shop_basics
-from tests.factories import ProducerFactory, UserFactory, product_for
+from tests.factories import (
+    DistributionDayFactory,
+    ProducerFactory,
+    UserFactory,
+    open_slot_code,
+    product_for,
+)
 
+DistributionDay = get_model("deliveries", "DistributionDay")
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -18,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def shop(db):
+def shop(db, open_day):
     ensure_shop_basics()
 
 
@@ -29,7 +36,9 @@ def place_order(client, *lines):
         )
         assert response.status_code == 302
     response = client.get(reverse("checkout:index"), follow=True)
-    assert response.redirect_chain[-1][0].endswith(reverse("checkout:preview"))
+    assert response.redirect_chain[-1][0].endswith(reverse("checkout:shipping-method"))
+    day = DistributionDay.objects.filter(state="open").first()
+    client.post(reverse("checkout:shipping-method"), {"method_code": f"pickup-{day.pk}"})
     return client.post(reverse("checkout:preview"), {"action": "place_order"}, follow=True)
 
 
@@ -76,6 +85,7 @@ def test_order_for_more_than_the_stock_is_refused_and_nothing_changes(client, me
     StockRecord.objects.filter(product=eggs).update(num_allocated=1)
 
     client.get(reverse("checkout:index"), follow=True)
+    client.post(reverse("checkout:shipping-method"), {"method_code": open_slot_code()})
     response = client.post(reverse("checkout:preview"), {"action": "place_order"}, follow=True)
 
     assert not Order.objects.exists()
@@ -142,6 +152,7 @@ def test_two_members_buying_the_last_jar_at_once_only_one_gets_it(producer):
     from django.test import Client
 
     ensure_shop_basics()
+    DistributionDayFactory()
     jam = product_for(producer, title="Confiture", stock=1)
     clients = []
     for index in range(2):
@@ -149,6 +160,7 @@ def test_two_members_buying_the_last_jar_at_once_only_one_gets_it(producer):
         client.force_login(UserFactory(email=f"buyer{index}@example.org"))
         client.post(reverse("basket:add", kwargs={"pk": jam.pk}), {"quantity": 1})
         client.get(reverse("checkout:index"), follow=True)
+        client.post(reverse("checkout:shipping-method"), {"method_code": open_slot_code()})
         clients.append(client)
     barrier = threading.Barrier(2)
 

@@ -1,0 +1,11 @@
+class DeliveriesError(Exception):
+    """Something about pickup points or distribution days that cannot be done; the message is
+    for the person who asked."""
+
+
+class DayNotOpenForOrders(DeliveriesError):
+    pass
+
+
+class TooLateToCancel(DeliveriesError):
+    pass
