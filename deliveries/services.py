@@ -254,3 +254,19 @@ def cancel_order_before_cutoff(user, order_number: str):
         line.set_status("cancelled")
     order.set_status("cancelled")
     return order
+
+
+@transaction.atomic
+def close_days_past_cutoff(now: datetime | None = None) -> list[int]:
+    """Close for orders every open distribution day whose cut-off has passed. Idempotent.
+
+    Returns the ids of the days it closed (the packing lists are built for these).
+    """
+    now = now or timezone.now()
+    due = list(
+        DistributionDay.objects.select_for_update(skip_locked=True)
+        .filter(state=DayState.OPEN, cutoff_at__lte=now)
+        .values_list("pk", flat=True)
+    )
+    DistributionDay.objects.filter(pk__in=due).update(state=DayState.CLOSED)
+    return due

@@ -14,4 +14,8 @@ app.conf.beat_schedule = {
         "task": "deliveries.tasks.materialise_calendar",
         "schedule": crontab(hour=3, minute=15),
     },
+    "close-distribution-days": {
+        "task": "deliveries.tasks.close_distribution_days",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -203,3 +203,21 @@ def test_the_beat_task_keeps_the_calendar():
 
     assert created >= 8
     assert materialise_calendar.delay().get() == 0
+
+
+def test_days_close_for_orders_at_their_cutoff_once():
+    from deliveries.services import close_days_past_cutoff
+    from deliveries.tasks import close_distribution_days
+
+    schedule = ScheduleFactory()
+    materialise_distribution_days(now=FRIDAY)
+    first = days_of(schedule.pickup_point)[0]  # cut-off Sunday 22 November 18:00
+
+    before = close_days_past_cutoff(now=dt.datetime(2026, 11, 22, 17, 59, tzinfo=PARIS))
+    at_cutoff = close_days_past_cutoff(now=dt.datetime(2026, 11, 22, 18, 0, tzinfo=PARIS))
+    again = close_days_past_cutoff(now=dt.datetime(2026, 11, 22, 18, 5, tzinfo=PARIS))
+
+    assert (before, at_cutoff, again) == ([], [first.pk], [])
+    states = [d.state for d in days_of(schedule.pickup_point)]
+    assert states[0] == DayState.CLOSED and set(states[1:]) == {DayState.OPEN}
+    assert close_distribution_days.delay().get() >= 0
