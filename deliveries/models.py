@@ -7,6 +7,47 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class Located(models.Model):
+    """An address in France and its position, for distances and maps (farms, pickup points)."""
+
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    town = models.CharField(_("town"), max_length=100)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__range=(-90, 90)),
+                name="%(app_label)s_%(class)s_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__range=(-180, 180)),
+                name="%(app_label)s_%(class)s_longitude_in_range",
+            ),
+        ]
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
 class Collective(models.Model):
     """The AMAP or collective that runs one or more pickup points."""
 
@@ -28,7 +69,7 @@ class GeocodingStatus(models.TextChoices):
     TO_CHECK = "to_check", _("address to check")
 
 
-class PickupPoint(models.Model):
+class PickupPoint(Located):
     """A distribution point (lieu de distribution) where members collect what they ordered."""
 
     collective = models.ForeignKey(
@@ -40,24 +81,6 @@ class PickupPoint(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     address = models.CharField(_("address"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=10)
-    town = models.CharField(_("town"), max_length=100)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     geocoding_status = models.CharField(
         _("location"),
         max_length=10,
@@ -84,21 +107,11 @@ class PickupPoint(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(Located.Meta):
         ordering = ["name"]
         verbose_name = _("pickup point")
         verbose_name_plural = _("pickup points")
         indexes = [models.Index(fields=["latitude", "longitude"], name="pickup_point_location")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__range=(-90, 90)),
-                name="pickup_point_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__range=(-180, 180)),
-                name="pickup_point_longitude_in_range",
-            ),
-        ]
 
     def __str__(self):
         return self.name

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from deliveries.models import Located
+
 
 class Label(models.Model):
     """A quality label a farm holds: organic AB, Nature & Progrès, Demeter..."""
@@ -21,7 +23,7 @@ class Label(models.Model):
         return self.name
 
 
-class Producer(models.Model):
+class Producer(Located):
     """A farm selling through the marketplace; its users are the Oscar partner's users."""
 
     partner = models.OneToOneField(
@@ -33,25 +35,6 @@ class Producer(models.Model):
     name = models.CharField(_("farm name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     story = models.TextField(_("story"), blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10)
-    town = models.CharField(_("town"), max_length=100)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
     labels = models.ManyToManyField(
         Label, blank=True, related_name="producers", verbose_name=_("quality labels")
     )
@@ -68,30 +51,16 @@ class Producer(models.Model):
     is_active = models.BooleanField(_("shown in the directory"), default=True)
     date_created = models.DateTimeField(_("created"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Located.Meta):
         ordering = ["name"]
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__isnull=True) | models.Q(latitude__range=(-90, 90)),
-                name="producer_latitude_in_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True) | models.Q(longitude__range=(-180, 180)),
-                name="producer_longitude_in_range",
-            ),
-        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("producers:detail", kwargs={"slug": self.slug})
-
-    @property
-    def has_location(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 class Unit(models.TextChoices):
