@@ -128,9 +128,6 @@ class Gazetteer:
 class OfflineGazetteer(Geocoder):
     """A geopy geocoder over the gazetteer: towns and postcodes, no network."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
     def geocode(self, query, *, exactly_one=True, **kwargs):
         places = gazetteer().find(str(query))
         locations = [

@@ -69,6 +69,21 @@ class ProducerFactory(factory.django.DjangoModelFactory):
             obj.partner.users.add(user)
 
 
+# Two real places 40 km apart, for distances: where things are, as the factories take them.
+BRUZ = {
+    "town": "Bruz",
+    "postcode": "35170",
+    "latitude": Decimal("48.0247"),
+    "longitude": Decimal("-1.7456"),
+}
+VITRE = {
+    "town": "Vitré",
+    "postcode": "35500",
+    "latitude": Decimal("48.1236"),
+    "longitude": Decimal("-1.2090"),
+}
+
+
 def category(name: str = "Légumes"):
     from oscar.apps.catalogue.categories import create_from_breadcrumbs
 

@@ -1,14 +1,13 @@
 """A visitor on a phone finds farms near a postcode, and reads the site in English."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_fits_width, assert_no_page_errors, check_accessibility
-from tests.factories import ProducerFactory
+from tests.factories import BRUZ, VITRE, ProducerFactory
 
 pytestmark = pytest.mark.browser
 
@@ -16,17 +15,11 @@ pytestmark = pytest.mark.browser
 def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
     ProducerFactory(
         name="Ferme de Vitré",
-        town="Vitré",
-        postcode="35500",
-        latitude=Decimal("48.1236"),
-        longitude=Decimal("-1.2090"),
+        **VITRE,
     )
     ProducerFactory(
         name="Ferme de Bruz",
-        town="Bruz",
-        postcode="35170",
-        latitude=Decimal("48.0247"),
-        longitude=Decimal("-1.7456"),
+        **BRUZ,
     )
     page = new_page(phone=True)
 
@@ -66,10 +59,7 @@ def test_visitor_finds_the_nearest_pickup_point_from_a_postcode_on_a_phone(new_p
 
     point = PickupPointFactory(
         name="Halle de Bruz",
-        town="Bruz",
-        postcode="35170",
-        latitude=Decimal("48.0247"),
-        longitude=Decimal("-1.7456"),
+        **BRUZ,
     )
     ScheduleFactory(pickup_point=point, weekday=4, valid_from=dt.date(2020, 1, 3))
     materialise_distribution_days()

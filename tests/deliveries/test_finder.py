@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from deliveries.selectors import nearest_pickup_points
 from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory
+from tests.factories import BRUZ, VITRE, PickupPointFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,11 @@ pytestmark = pytest.mark.django_db
 def points():
     bruz = PickupPointFactory(
         name="Halle de Bruz",
-        town="Bruz",
-        postcode="35170",
-        latitude=Decimal("48.0247"),
-        longitude=Decimal("-1.7456"),
+        **BRUZ,
     )
     vitre = PickupPointFactory(
         name="Centre social de Vitré",
-        town="Vitré",
-        postcode="35500",
-        latitude=Decimal("48.1236"),
-        longitude=Decimal("-1.2090"),
+        **VITRE,
     )
     PickupPointFactory(
         name="Fermé", is_active=False, latitude=Decimal("48.0250"), longitude=Decimal("-1.7450")

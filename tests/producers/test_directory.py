@@ -1,11 +1,9 @@
 """The producers directory: filters, and nearest first from a town or postcode."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from tests.factories import LabelFactory, ProducerFactory, category
+from tests.factories import BRUZ, VITRE, LabelFactory, ProducerFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -14,17 +12,11 @@ pytestmark = pytest.mark.django_db
 def farms():
     vitre = ProducerFactory(
         name="Ferme de Vitré",
-        town="Vitré",
-        postcode="35500",
-        latitude=Decimal("48.1236"),
-        longitude=Decimal("-1.2090"),
+        **VITRE,
     )
     bruz = ProducerFactory(
         name="Ferme de Bruz",
-        town="Bruz",
-        postcode="35170",
-        latitude=Decimal("48.0247"),
-        longitude=Decimal("-1.7456"),
+        **BRUZ,
     )
     bruz.labels.add(LabelFactory())
     bruz.categories.add(category("Œufs"))
