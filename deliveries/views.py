@@ -1,10 +1,12 @@
 """Public pages: finding a pickup point near you."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from oscar.core.loading import get_model
@@ -28,7 +30,40 @@ class PickupPointFinderView(TemplateView):
             latitude, longitude, label = form.cleaned_data["place"]
             ctx["place_label"] = label
             ctx["results"] = nearest_pickup_points(latitude, longitude, limit=10)
+            ctx["map_data"] = self.map_data(ctx["results"], latitude, longitude, label)
         return ctx
+
+    @staticmethod
+    def map_data(results, latitude: float, longitude: float, label) -> dict:
+        """What finder.js draws: the same points as the list, in its order, linked to it."""
+        points = []
+        for entry in results:
+            if entry.next_day:
+                starts_at = date_format(timezone.localtime(entry.next_day.starts_at), "l j F, H:i")
+                next_day = f"{_('Next distribution:')} {starts_at}"
+            else:
+                next_day = _("No distribution open for orders in the coming weeks.")
+            points.append(
+                {
+                    "name": entry.point.name,
+                    "lat": float(entry.point.latitude),
+                    "lon": float(entry.point.longitude),
+                    "distance_km": float(entry.distance_km),
+                    "distance": _("%(km)s km") % {"km": localize(entry.distance_km)},
+                    "next_day": next_day,
+                    "anchor": f"pickup-point-{entry.point.pk}",
+                }
+            )
+        data = {
+            "place": {"lat": latitude, "lon": longitude, "label": str(label)},
+            "points": points,
+        }
+        if settings.MAP_TILE_URL:
+            data["tiles"] = {
+                "url": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+            }
+        return data
 
 
 class UpcomingOrdersView(LoginRequiredMixin, TemplateView):

@@ -232,6 +232,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GEOCODER = os.environ.get("GEOCODER", "offline")
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "circuit-court")
 GEOCODER_BAN_URL = os.environ.get("GEOCODER_BAN_URL", "")
+# The finder's map: tiles are fetched by the visitor's browser; empty = markers on a blank map.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 # Stripe (card payments arrive with a later issue; the keys are read here already).
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
