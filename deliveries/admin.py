@@ -1,8 +1,21 @@
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from deliveries.models import Closure, Collective, DistributionDay, PickupPoint, Schedule
+from deliveries.locating import request_geocoding, request_geocoding_of
+from deliveries.models import (
+    Closure,
+    Collective,
+    DistributionDay,
+    GeocodingStatus,
+    PickupPoint,
+    Schedule,
+)
 from deliveries.tasks import materialise_calendar
+
+ADDRESS_FIELDS = {"address", "postcode", "town"}
+COORDINATE_FIELDS = {"latitude", "longitude"}
 
 
 def refresh_calendar_of(point_ids: list[int]) -> None:
@@ -35,6 +48,33 @@ class PickupPointAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("coordinators", "volunteers")
     inlines = [ScheduleInline, ClosureInline]
+    readonly_fields = ("geocoding_status",)
+    actions = ["locate_again"]
+
+    def save_model(self, request, obj, form, change):
+        """A new point, or a new address, is located in the background after the save, unless
+        the coordinates were typed by hand: they are kept as they are."""
+        changed = set(form.changed_data)
+        typed_coordinates = bool(changed & COORDINATE_FIELDS) and obj.has_location
+        moved = not change or bool(changed & (ADDRESS_FIELDS | COORDINATE_FIELDS))
+        if typed_coordinates:
+            obj.geocoding_status = GeocodingStatus.OK
+        super().save_model(request, obj, form, change)
+        if moved and not typed_coordinates:
+            request_geocoding(obj)
+
+    @admin.action(description=_("Locate again"))
+    def locate_again(self, request, queryset):
+        count = request_geocoding_of(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d pickup point is being located again.",
+                "%(count)d pickup points are being located again.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,3 +17,46 @@ def close_distribution_days() -> int:
     from deliveries.services import close_days_past_cutoff
 
     return len(close_days_past_cutoff())
+
+
+# Geocoding pickup points: its imports are here, with the task, so that this file only grows at
+# its end.
+from django.conf import settings  # noqa: E402
+from geopy import exc as geopy_errors  # noqa: E402
+
+
+def _give_up_locating(task, exc, task_id, args, kwargs, einfo):
+    """Retries exhausted, or an error not worth retrying: a person checks the address."""
+    from deliveries.locating import mark_address_to_check
+
+    mark_address_to_check(*args, **kwargs)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(
+        geopy_errors.GeocoderTimedOut,
+        geopy_errors.GeocoderUnavailable,
+        geopy_errors.GeocoderRateLimited,
+        geopy_errors.GeocoderServiceError,
+    ),
+    # Service errors that say the request itself is wrong: asking again changes nothing.
+    dont_autoretry_for=(
+        geopy_errors.GeocoderQueryError,
+        geopy_errors.GeocoderAuthenticationFailure,
+        geopy_errors.GeocoderInsufficientPrivileges,
+    ),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    # Celery counts it per worker, not across workers: BAN allows 50 requests/s per IP address,
+    # Nominatim's usage policy 1/s.
+    rate_limit=settings.GEOCODER_RATE_LIMIT,
+    on_failure=_give_up_locating,
+)
+def geocode_pickup_point(point_id: int) -> str | None:
+    """Locate a pickup point from its address (queued when it is created or its address
+    changes). Idempotent: a point already located is left alone."""
+    from deliveries.locating import geocode_pickup_point as locate
+
+    return locate(point_id)

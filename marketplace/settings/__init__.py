@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GEOCODER = os.environ.get("GEOCODER", "offline")
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "circuit-court")
 GEOCODER_BAN_URL = os.environ.get("GEOCODER_BAN_URL", "")
+# Pickup points are located by a Celery task: how long one request may take, and how many
+# requests a worker sends (BAN allows 50 per second per IP address, Nominatim's policy 1).
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+GEOCODER_RATE_LIMIT = os.environ.get(
+    "GEOCODER_RATE_LIMIT", "1/s" if GEOCODER == "nominatim" else "40/s"
+)
 # The finder's map: tiles are fetched by the visitor's browser; empty = markers on a blank map.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
