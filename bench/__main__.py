@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import calendar, data, pages
+from bench import calendar, data, packing, pages
 from bench.load import HOST, LoadResult, hammer
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -145,7 +145,8 @@ def main() -> None:
             rows += [{**row, **context} for row in records(page, result, queries)]
 
     calendar_rows = [{**row, "database": db.engine} for row in calendar.run()]
-    rows += calendar_rows
+    packing_rows = [{**row, "database": db.engine} for row in packing.run()]
+    rows += calendar_rows + packing_rows
 
     tmp = RESULTS.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -154,8 +155,9 @@ def main() -> None:
         f"{db.engine}, {size.products} products from {size.producers} producers, "
         f"{WORKERS} gunicorn workers, {clients} clients, {seconds:g} s per page"
     )
-    print_table([row for row in rows if row not in calendar_rows], header)
+    print_table([row for row in rows if row not in calendar_rows + packing_rows], header)
     calendar.print_rows(calendar_rows)
+    packing.print_rows(packing_rows)
     print(f"\nWritten to {RESULTS.relative_to(data.BASE_DIR)}")
 
 

@@ -34,6 +34,7 @@ class CalendarChanges:
     moved: list[int] = field(default_factory=list)
     cancelled: list[int] = field(default_factory=list)
     reopened: list[int] = field(default_factory=list)
+    cancelled_orders: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> list[int]:
@@ -101,7 +102,8 @@ def materialise_distribution_days(
     """Make the distribution days of the coming `weeks` match the schedules and closures.
 
     Idempotent: a second run changes nothing. Days already done, and days in the past, are
-    never touched. Queries do not grow with the number of days: points, schedules, closures
+    never touched. Orders for a day that gets cancelled are cancelled (their stock comes back);
+    ``notify_members_of_calendar_changes`` tells the members. Queries do not grow with the number of days: points, schedules, closures
     and existing days are read once, and written in bulk.
     """
     now = now or timezone.now()
@@ -142,6 +144,7 @@ def materialise_distribution_days(
         ["starts_at", "ends_at", "cutoff_at", "state", "cancellation_reason"],
         batch_size=1000,
     )
+    changes.cancelled_orders = _cancel_orders_of_days(changes.cancelled)
     return changes
 
 
@@ -201,10 +204,12 @@ def _apply_plan(day: DistributionDay, plan: PlannedDay, now, changes: CalendarCh
     return changed
 
 
-def lock_day_open_for_orders(day_id: int) -> DistributionDay:
+def lock_day_open_for_orders(day_id: int, at: datetime | None = None) -> DistributionDay:
     """Lock a distribution day for an order being placed, or say why it cannot be ordered for.
 
     Called inside the order's transaction: the cut-off task cannot close the day in between.
+    ``at`` records an order placed earlier (demo history, imports): the day must have been open
+    then, though the cut-off task may have closed it since.
     """
     day = (
         DistributionDay.objects.select_for_update(of=("self",))
@@ -216,7 +221,8 @@ def lock_day_open_for_orders(day_id: int) -> DistributionDay:
         raise DayNotOpenForOrders(
             _("This distribution was cancelled. Please choose another distribution day.")
         )
-    if day.state != DayState.OPEN or day.cutoff_at <= timezone.now():
+    states = (DayState.OPEN,) if at is None else CHANGEABLE_STATES
+    if day.state not in states or day.cutoff_at <= (at or timezone.now()):
         raise DayNotOpenForOrders(
             _("Orders for this distribution are closed. Please choose another distribution day.")
         )
@@ -245,15 +251,37 @@ def cancel_order_before_cutoff(user, order_number: str):
         raise TooLateToCancel(
             _("Orders for this distribution are closed: it is too late to cancel.")
         )
-    if order.status == "cancelled":
-        return order
+    if order.status != "cancelled":
+        _cancel_order(order)
+    return order
+
+
+def _cancel_order(order) -> None:
+    """Cancel an order and its lines, and give its stock back (the caller holds the lock)."""
     lines = list(order.lines.select_related("stockrecord"))
     for line in sorted(lines, key=lambda line: line.stockrecord_id or 0):
         if line.stockrecord is not None:
             line.stockrecord.cancel_allocation(line.quantity)
         line.set_status("cancelled")
     order.set_status("cancelled")
-    return order
+
+
+def _cancel_orders_of_days(day_ids: list[int]) -> list[int]:
+    """Cancel the orders still standing for days that were just cancelled; their ids."""
+    if not day_ids:
+        return []
+    from oscar.core.loading import get_model
+
+    orders = list(
+        get_model("order", "Order")
+        .objects.select_for_update(of=("self",))
+        .filter(pickup__distribution_day_id__in=day_ids)
+        .exclude(status="cancelled")
+        .order_by("pk")
+    )
+    for order in orders:
+        _cancel_order(order)
+    return [order.pk for order in orders]
 
 
 @transaction.atomic

@@ -8,15 +8,30 @@ def materialise_calendar(pickup_point_ids: list[int] | None = None) -> int:
     from deliveries.services import materialise_distribution_days
 
     changes = materialise_distribution_days(pickup_point_ids=pickup_point_ids)
+    if changes.moved or changes.cancelled_orders:
+        notify_calendar_changes.delay(changes.moved, changes.cancelled_orders)
     return changes.created + len(changes.changed)
 
 
 @shared_task(acks_late=True)
-def close_distribution_days() -> int:
-    """Close the days whose order cut-off has passed (beat, every few minutes)."""
-    from deliveries.services import close_days_past_cutoff
+def notify_calendar_changes(moved_day_ids: list[int], cancelled_order_ids: list[int]) -> int:
+    """Email the members whose distribution day moved or was cancelled."""
+    from deliveries.notifications import notify_members_of_calendar_changes
 
-    return len(close_days_past_cutoff())
+    return notify_members_of_calendar_changes(moved_day_ids, cancelled_order_ids)
+
+
+@shared_task(acks_late=True)
+def close_distribution_days() -> int:
+    """Close the days whose order cut-off has passed (beat, every few minutes), then build
+    their packing lists in the background."""
+    from deliveries.services import close_days_past_cutoff
+    from producers.tasks import build_packing_lists
+
+    closed = close_days_past_cutoff()
+    if closed:
+        build_packing_lists.delay(closed)
+    return len(closed)
 
 
 # Geocoding pickup points: its imports are here, with the task, so that this file only grows at

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from oscar.core.loading import get_model
 
+from deliveries.chosen_day import open_day, remember_day
 from deliveries.errors import TooLateToCancel
 from deliveries.forms import PickupPointFinderForm
 from deliveries.selectors import nearest_pickup_points, upcoming_orders
@@ -91,3 +92,28 @@ class CancelOrderView(LoginRequiredMixin, View):
                 request, _("Order %(number)s is cancelled.") % {"number": order.number}
             )
         return redirect("deliveries:upcoming-orders")
+
+
+class ChooseDayView(View):
+    """Shop for one distribution day: the catalogue then shows what is left for it."""
+
+    def post(self, request, *args, **kwargs):
+        day = open_day(kwargs["pk"])
+        if day is None:
+            messages.error(
+                request,
+                _(
+                    "Orders for this distribution are closed. Please choose another distribution day."
+                ),
+            )
+            return redirect("deliveries:finder")
+        remember_day(request, day)
+        messages.success(
+            request,
+            _("You are ordering for %(point)s, %(when)s.")
+            % {
+                "point": day.pickup_point.name,
+                "when": date_format(timezone.localtime(day.starts_at), "l j F, H:i"),
+            },
+        )
+        return redirect("catalogue:index")

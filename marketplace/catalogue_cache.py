@@ -70,6 +70,7 @@ def connect_signals() -> None:
         get_model("partner", "Partner"),
         get_model("producers", "Producer"),
         get_model("producers", "ProductSheet"),
+        get_model("producers", "DayQuota"),
     ]
     for model in watched:
         post_save.connect(_bump_after_commit, sender=model, dispatch_uid=f"cc-{model.__name__}-s")

@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 
 from deliveries.demo import ensure_pickup_points
 from deliveries.geocoding import locate_town
+from marketplace.demo_orders import ensure_demo_orders
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
 from producers.services import ProductDraft, create_product
@@ -328,4 +329,5 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
         coordinator=User.objects.get(email=DEMO_ACCOUNTS[3][0]),
         volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
     )
+    ensure_demo_orders(User.objects.get(email=DEMO_ACCOUNTS[0][0]), producers[0], rng)
     return accounts

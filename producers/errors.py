@@ -8,3 +8,7 @@ class NotYourProduct(ProducerError):
 
 class NotYourOrderLine(ProducerError):
     pass
+
+
+class QuotaNotChanged(ProducerError):
+    pass

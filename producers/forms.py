@@ -159,3 +159,16 @@ class DirectoryForm(AccessibleFormMixin, forms.Form):
             (label.slug, label.name) for label in Label.objects.all()
         ]
         self.fields["category"].queryset = Category.objects.filter(depth=1, is_public=True)
+
+
+class DayQuotaForm(AccessibleFormMixin, forms.Form):
+    """How much of a product the producer brings to one distribution day; empty: no quota."""
+
+    day = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Quantity brought"),
+        required=False,
+        min_value=0,
+        max_value=MAX_STOCK,
+        error_messages={"min_value": _("The quantity cannot be negative.")},
+    )

@@ -121,3 +121,67 @@ class LineStatus(models.TextChoices):
     PENDING = "pending", _("to prepare")
     PREPARED = "prepared", _("prepared")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class DayQuota(models.Model):
+    """How much of a product its producer brings to one distribution day, on top of the
+    general stock: orders for that day stop at the quota."""
+
+    product = models.ForeignKey(
+        "catalogue.Product",
+        on_delete=models.CASCADE,
+        related_name="day_quotas",
+        verbose_name=_("product"),
+    )
+    distribution_day = models.ForeignKey(
+        "deliveries.DistributionDay",
+        on_delete=models.CASCADE,
+        related_name="quotas",
+        verbose_name=_("distribution day"),
+    )
+    quantity = models.PositiveIntegerField(_("quantity brought"))
+
+    class Meta:
+        verbose_name = _("quota for a distribution day")
+        verbose_name_plural = _("quotas for distribution days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution_day", "product"], name="one_quota_per_product_and_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} – {self.distribution_day}: {self.quantity}"
+
+
+class PackingList(models.Model):
+    """What a producer brings to one distribution day, built when its orders close.
+
+    The lines are read from the day's orders (they cannot change after the cut-off); this row
+    says the list exists and when it was emailed, so that building it twice sends nothing more.
+    """
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="packing_lists", verbose_name=_("producer")
+    )
+    distribution_day = models.ForeignKey(
+        "deliveries.DistributionDay",
+        on_delete=models.CASCADE,
+        related_name="packing_lists",
+        verbose_name=_("distribution day"),
+    )
+    built_at = models.DateTimeField(_("built at"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["distribution_day__starts_at", "distribution_day__pickup_point__name"]
+        verbose_name = _("packing list")
+        verbose_name_plural = _("packing lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "distribution_day"], name="one_packing_list_per_producer_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.producer} – {self.distribution_day}"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from geopy.distance import geodesic
 from oscar.core.loading import get_model
 
@@ -88,4 +88,52 @@ def producer_order_lines(producer: Producer) -> QuerySet:
         Line.objects.filter(partner_id=producer.partner_id)
         .select_related("order", "order__user", "product")
         .order_by("-order__date_placed", "pk")
+    )
+
+
+@dataclass
+class QuotaRow:
+    day: object
+    quota: int | None
+    ordered: int
+
+
+def quota_rows(product, weeks: int = 3) -> list[QuotaRow]:
+    """The distribution days still open for orders in the coming weeks, with the product's
+    quota and what members ordered of it for each day."""
+    from deliveries.selectors import open_pickup_slots
+    from producers.models import DayQuota, LineStatus
+
+    days = sorted(open_pickup_slots(weeks=weeks), key=lambda day: (day.starts_at, day.pk))
+    quotas = dict(
+        DayQuota.objects.filter(product=product, distribution_day__in=days).values_list(
+            "distribution_day_id", "quantity"
+        )
+    )
+    ordered = dict(
+        Line.objects.filter(product=product, order__pickup__distribution_day__in=days)
+        .exclude(status=LineStatus.CANCELLED)
+        .values("order__pickup__distribution_day_id")
+        .order_by()
+        .annotate(total=Sum("quantity"))
+        .values_list("order__pickup__distribution_day_id", "total")
+    )
+    return [QuotaRow(day, quotas.get(day.pk), ordered.get(day.pk, 0)) for day in days]
+
+
+def producer_packing_lists(producer: Producer, since_days: int = 14) -> QuerySet:
+    """The producer's packing lists, from two weeks ago on, soonest distribution first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from producers.models import PackingList
+
+    return (
+        PackingList.objects.filter(
+            producer=producer,
+            distribution_day__date__gte=timezone.localdate() - timedelta(days=since_days),
+        )
+        .select_related("distribution_day__pickup_point")
+        .order_by("distribution_day__starts_at", "distribution_day__pickup_point__name")
     )

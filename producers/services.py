@@ -8,8 +8,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from producers.errors import NotYourOrderLine, NotYourProduct
-from producers.models import LineStatus, Producer, ProductSheet
+from producers.errors import NotYourOrderLine, NotYourProduct, QuotaNotChanged
+from producers.models import DayQuota, LineStatus, Producer, ProductSheet
+from producers.quotas import ordered_for_day
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -157,3 +158,34 @@ def set_line_prepared(producer: Producer, line_id: int, prepared: bool):
         raise NotYourOrderLine(_("This order line is not one of yours."))
     line.set_status(LineStatus.PREPARED if prepared else LineStatus.PENDING)
     return line
+
+
+@transaction.atomic
+def set_day_quota(producer: Producer, product, day_id: int, quantity: int | None):
+    """Say how much of a product the producer brings to a distribution day (None: no quota,
+    the general stock only). Refused once the day's orders are closed, and below what members
+    have already ordered for the day."""
+    from deliveries.errors import DayNotOpenForOrders
+    from deliveries.services import lock_day_open_for_orders
+
+    _check_owner(producer, product)
+    try:
+        day = lock_day_open_for_orders(day_id)
+    except DayNotOpenForOrders as error:
+        raise QuotaNotChanged(str(error)) from error
+    if quantity is None:
+        DayQuota.objects.filter(product=product, distribution_day=day).delete()
+        return None
+    ordered = ordered_for_day(day.pk, [product.pk]).get(product.pk, 0)
+    if quantity < ordered:
+        raise QuotaNotChanged(
+            _(
+                "Members have already ordered %(ordered)s for this day: the quota cannot be "
+                "lower than that."
+            )
+            % {"ordered": ordered}
+        )
+    quota, _created = DayQuota.objects.update_or_create(
+        product=product, distribution_day=day, defaults={"quantity": quantity}
+    )
+    return quota

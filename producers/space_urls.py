@@ -13,11 +13,19 @@ urlpatterns = [
         views.PublicationView.as_view(),
         name="product-publication",
     ),
+    path("produits/<int:pk>/quotas/", views.DayQuotasView.as_view(), name="product-quotas"),
     path("commandes/", views.OrderLinesView.as_view(), name="order-lines"),
     path(
         "commandes/<int:pk>/preparation/",
         views.LinePreparedView.as_view(),
         name="order-line-prepared",
+    ),
+    path("colisage/", views.PackingListsView.as_view(), name="packing-lists"),
+    path("colisage/<int:pk>/", views.PackingListView.as_view(), name="packing-list"),
+    path(
+        "colisage/<int:pk>.<str:format>",
+        views.PackingListView.as_view(),
+        name="packing-list-file",
     ),
     path("profil/", views.ProfileView.as_view(), name="profile"),
 ]

@@ -3,17 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, View
+from django.views.generic import FormView, ListView, TemplateView, View
 from oscar.apps.order.exceptions import InvalidLineStatus
 from oscar.core.loading import get_model
 
-from producers import services
-from producers.errors import NotYourOrderLine
-from producers.forms import ProducerProfileForm, ProductForm, StockForm
-from producers.selectors import producer_of, producer_order_lines, producer_products
+from producers import packing, services
+from producers.errors import NotYourOrderLine, QuotaNotChanged
+from producers.forms import DayQuotaForm, ProducerProfileForm, ProductForm, StockForm
+from producers.models import PackingList
+from producers.selectors import (
+    producer_of,
+    producer_order_lines,
+    producer_packing_lists,
+    producer_products,
+    quota_rows,
+)
 
 Product = get_model("catalogue", "Product")
 
@@ -156,3 +163,81 @@ class ProfileView(ProducerRequiredMixin, FormView):
         services.update_profile(self.producer, **data)
         messages.success(self.request, _("Your farm profile was saved."))
         return redirect("producer_space:profile")
+
+
+class DayQuotasView(ProducerRequiredMixin, TemplateView):
+    """How much of one product the producer brings to each coming distribution day."""
+
+    template_name = "producers/space/day_quotas.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["product"] = self.get_own_product()
+        ctx["rows"] = quota_rows(ctx["product"])
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_own_product()
+        form = DayQuotaForm(request.POST)
+        if not form.is_valid():
+            errors = " ".join(error for errors in form.errors.values() for error in errors)
+            messages.error(request, _("Quota not changed: %(error)s") % {"error": errors})
+            return redirect("producer_space:product-quotas", pk=product.pk)
+        quantity = form.cleaned_data["quantity"]
+        try:
+            services.set_day_quota(self.producer, product, form.cleaned_data["day"], quantity)
+        except QuotaNotChanged as error:
+            messages.error(request, _("Quota not changed: %(error)s") % {"error": error})
+        else:
+            if quantity is None:
+                messages.success(request, _("No quota any more: the general stock applies."))
+            else:
+                messages.success(
+                    request,
+                    _("You bring %(quantity)s of “%(title)s” that day.")
+                    % {"quantity": quantity, "title": product.title},
+                )
+        return redirect("producer_space:product-quotas", pk=product.pk)
+
+
+class PackingListsView(ProducerRequiredMixin, ListView):
+    """The packing lists built at each cut-off: what to bring where."""
+
+    template_name = "producers/space/packing_lists.html"
+    context_object_name = "packing_lists"
+
+    def get_queryset(self):
+        return producer_packing_lists(self.producer)
+
+
+class PackingListView(ProducerRequiredMixin, TemplateView):
+    """One packing list, on screen or as a CSV or PDF file (the producer's own only)."""
+
+    template_name = "producers/space/packing_list.html"
+
+    def get(self, request, *args, **kwargs):
+        record = get_object_or_404(
+            PackingList.objects.select_related("distribution_day__pickup_point"),
+            pk=kwargs["pk"],
+            producer=self.producer,
+        )
+        self.packing = packing.packing_list_for(self.producer, record.distribution_day_id)
+        if self.packing is None:  # every line cancelled since: an empty list
+            self.packing = packing.PackingListData(self.producer, record.distribution_day)
+        file_format = kwargs.get("format")
+        if file_format not in (None, "csv", "pdf"):
+            raise Http404
+        if file_format == "csv":
+            response = HttpResponse(packing.as_csv(self.packing), content_type="text/csv")
+        elif file_format == "pdf":
+            response = HttpResponse(packing.as_pdf(self.packing), content_type="application/pdf")
+        else:
+            return super().get(request, *args, **kwargs)
+        filename = f"{self.packing.filename}.{file_format}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["packing"] = self.packing
+        return ctx

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from deliveries.chosen_day import chosen_day_id
 from deliveries.geocoding import locate_town
 from marketplace.catalogue_cache import cached_html
 from marketplace.page_cache import AnonymousPageCacheMixin
@@ -63,19 +64,21 @@ class ProducerDetailView(AnonymousPageCacheMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         producer = get_object_or_404(Producer, slug=kwargs["slug"], is_active=True)
         page_number = self.request.GET.get("page", "1")[:6]
+        day_id = chosen_day_id(self.request)
         ctx["producer"] = producer
         ctx["producer_html"] = cached_html(
             self.request,
-            ["producer", pricing_key(self.request), producer.pk, page_number],
-            lambda: self.render_main(producer.pk, page_number),
+            ["producer", pricing_key(self.request), producer.pk, page_number, day_id],
+            lambda: self.render_main(producer.pk, page_number, day_id),
         )
         return ctx
 
-    def render_main(self, pk: int, page_number: str) -> str:
+    def render_main(self, pk: int, page_number: str, day_id) -> str:
         producer = Producer.objects.prefetch_related("labels").get(pk=pk)
         grid = render_product_grid(
             catalogue_products(producer=producer),
             page_number=page_number,
+            day_id=day_id,
             extra={"hide_producer": True, "heading": "h3"},
         )
         return render_to_string(

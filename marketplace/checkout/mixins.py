@@ -2,26 +2,22 @@ from django.db import transaction
 from oscar.apps.checkout import mixins
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 
-from deliveries.errors import DayNotOpenForOrders
-from deliveries.services import lock_day_open_for_orders, record_pickup
+from deliveries.services import record_pickup
+from marketplace.checkout.services import lock_for_day
 from marketplace.checkout.tasks import send_order_confirmation
-from marketplace.partner.stock import lock_and_check_stock
 from marketplace.shipping.methods import day_id_of
 
 
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
     def place_order(self, *args, basket, shipping_method, **kwargs):
         """Place the order for its distribution day, in one transaction: the day is locked and
-        checked open, stock is locked and checked, then Oscar creates the order."""
+        checked open (which also serialises the day's quotas), stock is locked and checked, then
+        Oscar creates the order."""
         day_id = day_id_of(shipping_method.code)
         if day_id is None:
             raise UnableToPlaceOrder("No distribution day was chosen.")
         with transaction.atomic():
-            try:
-                day = lock_day_open_for_orders(day_id)
-            except DayNotOpenForOrders as error:
-                raise UnableToPlaceOrder(str(error)) from error
-            lock_and_check_stock(basket)
+            day = lock_for_day(basket, day_id)
             order = super().place_order(
                 *args, basket=basket, shipping_method=shipping_method, **kwargs
             )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
+from deliveries.chosen_day import chosen_day_id
 from marketplace.catalogue_cache import CSRF_PLACEHOLDER, cached_html
 from marketplace.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import (
@@ -25,6 +26,7 @@ from marketplace.search.selectors import (
     top_categories,
     with_card_data,
 )
+from producers.quotas import quotas_left
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -45,8 +47,9 @@ def pricing_key(request) -> str:
     return "reference"
 
 
-def render_product_grid(products, *, page_number, extra=None) -> str:
-    """One page of product cards (raises Http404 for a page that does not exist)."""
+def render_product_grid(products, *, page_number, day_id=None, extra=None) -> str:
+    """One page of product cards (raises Http404 for a page that does not exist), with what
+    is left for the visitor's distribution day where the producer set a quota."""
     paginator = Paginator(products, settings.OSCAR_PRODUCTS_PER_PAGE)
     try:
         page = paginator.page(page_number)
@@ -54,8 +57,10 @@ def render_product_grid(products, *, page_number, extra=None) -> str:
         raise Http404 from error
     strategy = Selector().strategy()
     cards = list(with_card_data(page.object_list))
+    left = quotas_left(day_id, [product.pk for product in cards])
     for product in cards:
         product.purchase_info = strategy.fetch_for_product(product)
+        product.day_left = left.get(product.pk)
     return render_to_string(
         "marketplace/search/partials/product_grid.html",
         {
@@ -93,6 +98,7 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         query, sort = self.get_query(), self.get_sort()
         page_number = self.request.GET.get("page", "1")[:6]
+        day_id = chosen_day_id(self.request)
         ctx["summary"] = self.get_summary()
         ctx["catalogue_html"] = cached_html(
             self.request,
@@ -103,12 +109,13 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
                 query,
                 sort,
                 page_number,
+                day_id,
             ],
-            lambda: self.render_main(query, sort, page_number, ctx["summary"]),
+            lambda: self.render_main(query, sort, page_number, ctx["summary"], day_id),
         )
         return ctx
 
-    def render_main(self, query: str, sort: str, page_number: str, summary) -> str:
+    def render_main(self, query: str, sort: str, page_number: str, summary, day_id) -> str:
         # Only the parameters the cache key holds: the links are shared by every visitor.
         querystring = urlencode({k: v for k, v in (("q", query), ("sort_by", sort)) if v})
         products = catalogue_products(category=self.category, query=query, sort=sort)
@@ -125,6 +132,7 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
                 "product_grid": render_product_grid(
                     products,
                     page_number=page_number,
+                    day_id=day_id,
                     extra={"querystring": querystring},
                 ),
             },
@@ -160,19 +168,21 @@ class ProductDetailView(AnonymousPageCacheMixin, OscarProductDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        day_id = chosen_day_id(self.request)
         ctx["product_html"] = cached_html(
             self.request,
-            ["product", pricing_key(self.request), self.object.pk],
-            lambda: self.render_main(self.object.pk),
+            ["product", pricing_key(self.request), self.object.pk, day_id],
+            lambda: self.render_main(self.object.pk, day_id),
         )
         return ctx
 
-    def render_main(self, pk: int) -> str:
+    def render_main(self, pk: int, day_id) -> str:
         product = product_for_page(pk)
         return render_to_string(
             "marketplace/search/partials/product_main.html",
             {
                 "product": product,
+                "day_left": quotas_left(day_id, [pk]).get(pk),
                 "session": Selector().strategy().fetch_for_product(product),
                 "csrf_placeholder": CSRF_PLACEHOLDER,
             },

@@ -37,3 +37,12 @@ def cart_item_count(context) -> int:
             return 0
         lines = lines.filter(basket_id=basket_id, basket__owner=None)
     return lines.aggregate(total=Sum("quantity"))["total"] or 0
+
+
+@register.simple_tag(takes_context=True)
+def chosen_pickup_day(context):
+    """The distribution day the visitor is shopping for, if they chose one (no query if not)."""
+    from deliveries.chosen_day import chosen_day
+
+    request = context.get("request")
+    return chosen_day(request) if request is not None else None

@@ -163,3 +163,9 @@ def check_accessibility(page, *, exclude: list[str] | None = None) -> list[dict]
 def either(*texts: str) -> re.Pattern:
     """A pattern matching any of the texts: the English source string or its French translation."""
     return re.compile("|".join(re.escape(text) for text in texts), re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def _no_map_tiles(settings):
+    """Nothing reaches the internet in tests: maps are drawn without tiles."""
+    settings.MAP_TILE_URL = ""

@@ -481,7 +481,7 @@ def test_locate_again_action_locates_the_selected_points(
             follow=True,
         )
 
-    assert "2 pickup points are being located again." in response.content.decode()
+    assert "2 lieux de distribution sont en cours de localisation." in response.content.decode()
     for point in (checked, located, untouched):
         point.refresh_from_db()
     assert checked.geocoding_status == located.geocoding_status == GeocodingStatus.OK

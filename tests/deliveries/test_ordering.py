@@ -11,6 +11,7 @@ from deliveries.models import DayState, DistributionDay
 from deliveries.selectors import open_pickup_slots
 from marketplace.shop_setup import ensure_shop_basics
 from tests.factories import DistributionDayFactory, UserFactory, product_for
+from tests.ordering import choose_and_order, fill_cart
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -21,16 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def shop(db):
     ensure_shop_basics()
-
-
-def fill_cart(client, product, quantity=1):
-    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
-
-
-def choose_and_order(client, day):
-    client.get(reverse("checkout:index"), follow=True)
-    client.post(reverse("checkout:shipping-method"), {"method_code": f"pickup-{day.pk}"})
-    return client.post(reverse("checkout:preview"), {"action": "place_order"}, follow=True)
 
 
 def test_member_chooses_the_distribution_day_and_the_order_records_it(client, member, producer):

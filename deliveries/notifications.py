@@ -1,0 +1,60 @@
+"""Emails to members about their distribution days."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from oscar.core.loading import get_model
+
+from deliveries.models import PickupOrder
+
+Order = get_model("order", "Order")
+
+
+def notify_members_of_calendar_changes(moved_day_ids: list[int], cancelled_order_ids: list[int]):
+    """Tell members whose distribution moved (new time, new cut-off) or was cancelled (their
+    order is cancelled, its stock given back). One email per member and day. Returns how many
+    emails were sent."""
+    pickups = (
+        PickupOrder.objects.filter(distribution_day_id__in=moved_day_ids)
+        .exclude(order__status="cancelled")
+        .select_related("order__user", "distribution_day__pickup_point")
+        .order_by("distribution_day__starts_at", "order__number")
+    )
+    cancelled = (
+        PickupOrder.objects.filter(order_id__in=cancelled_order_ids)
+        .select_related("order__user", "distribution_day__pickup_point")
+        .order_by("distribution_day__starts_at", "order__number")
+    )
+    messages = []
+    for template, group in (("moved", pickups), ("cancelled", cancelled)):
+        by_member_day = defaultdict(list)
+        for pickup in group:
+            email = pickup.order.user.email if pickup.order.user else pickup.order.email
+            if email:
+                by_member_day[(email, pickup.distribution_day_id)].append(pickup)
+        for (email, _day_id), orders in by_member_day.items():
+            messages.append(_message(template, email, orders))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    return len(messages)
+
+
+def _message(template: str, email: str, pickups: list[PickupOrder]) -> tuple:
+    day = pickups[0].distribution_day
+    context = {
+        "day": day,
+        "point": day.pickup_point,
+        "starts_at": timezone.localtime(day.starts_at),
+        "ends_at": timezone.localtime(day.ends_at),
+        "cutoff_at": timezone.localtime(day.cutoff_at),
+        "orders": [pickup.order for pickup in pickups],
+        "user": pickups[0].order.user,
+        "shop_name": settings.OSCAR_SHOP_NAME,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"deliveries/email/day_{template}_subject.txt", context)
+        body = render_to_string(f"deliveries/email/day_{template}_body.txt", context)
+    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [email])
