@@ -26,11 +26,14 @@ def close_distribution_days() -> int:
     """Close the days whose order cut-off has passed (beat, every few minutes), then build
     their packing lists in the background."""
     from deliveries.services import close_days_past_cutoff
+    from producers.packing import days_missing_packing_lists
     from producers.tasks import build_packing_lists
 
     closed = close_days_past_cutoff()
-    if closed:
-        build_packing_lists.delay(closed)
+    # Days closed earlier whose lists were never built (a lost task) are caught up too.
+    due = sorted(set(closed) | set(days_missing_packing_lists()))
+    if due:
+        build_packing_lists.delay(due)
     return len(closed)
 
 

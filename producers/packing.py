@@ -9,17 +9,19 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from deliveries.models import DistributionDay
+from deliveries.models import DayState, DistributionDay
 from producers.models import LineStatus, PackingList, Producer, Unit
 
 Line = get_model("order", "Line")
@@ -231,6 +233,23 @@ def _member_table(rows, commands):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def days_missing_packing_lists(within=timedelta(days=2)) -> list[int]:
+    """Days closed for orders in the last two days with something to bring but no packing list
+    (the task that should have built them was lost)."""
+    to_bring = Line.objects.filter(order__pickup__distribution_day=OuterRef("pk")).exclude(
+        status=LineStatus.CANCELLED
+    )
+    return list(
+        DistributionDay.objects.filter(
+            Exists(to_bring),
+            state=DayState.CLOSED,
+            cutoff_at__gte=timezone.now() - within,
+        )
+        .exclude(Exists(PackingList.objects.filter(distribution_day=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
 
 
 def build_packing_lists(day_id: int) -> list[int]:

@@ -158,3 +158,17 @@ def test_reading_a_days_lists_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         lists = packing_lists_for_day(ordered_day.pk)
     assert len(lists) == 2
+
+
+def test_a_lost_packing_list_task_is_caught_up_by_the_next_cutoff_run(ordered_day):
+    from deliveries.services import close_days_past_cutoff
+
+    close_days_past_cutoff()  # closed, but the task that builds the lists never ran
+    assert not PackingList.objects.exists()
+
+    close_distribution_days()
+
+    assert PackingList.objects.filter(distribution_day=ordered_day).count() == 2
+    assert len(mail.outbox) == 2
+    close_distribution_days()
+    assert len(mail.outbox) == 2
