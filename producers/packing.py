@@ -278,6 +278,7 @@ def _email_once(packing: PackingListData) -> int | None:
     record = (
         PackingList.objects.select_for_update()
         .filter(producer=packing.producer, distribution_day=packing.day, emailed_at=None)
+        .order_by("pk")  # not the default ordering: its joins would lock the day and the point
         .first()
     )
     if record is None:
