@@ -90,3 +90,34 @@ def test_worker_emails_the_order_confirmation_once(worker, client, open_day):
     text = mails[0].read_text()
     assert "camille@example.org" in text
     assert "Galettes de blé noir" in text
+
+
+def test_worker_builds_and_emails_the_packing_list_after_the_cutoff(worker, client, open_day):
+    from django.utils import timezone
+
+    from deliveries.models import DistributionDay
+    from deliveries.tasks import close_distribution_days
+    from producers.models import PackingList
+
+    ensure_shop_basics()
+    farmer = UserFactory(email="yann@example.org")
+    producer = ProducerFactory(users=[farmer])
+    product = product_for(producer, title="Poireaux", stock=20)
+    client.force_login(UserFactory(email="awa@example.org"))
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 3})
+    client.get(reverse("checkout:index"), follow=True)
+    client.post(reverse("checkout:shipping-method"), {"method_code": open_slot_code()})
+    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert wait_for_files(worker)  # the order confirmation
+    for confirmation in worker.glob("*.log"):
+        confirmation.unlink()
+    DistributionDay.objects.filter(pk=open_day.pk).update(cutoff_at=timezone.now())
+
+    close_distribution_days.delay()  # what beat sends every five minutes
+
+    mails = wait_for_files(worker)
+    assert len(mails) == 1
+    text = mails[0].read_text()
+    assert "yann@example.org" in text and "Poireaux" in text
+    assert 'filename="colisage-' in text and "application/pdf" in text
+    assert PackingList.objects.get(distribution_day=open_day).emailed_at is not None
