@@ -113,7 +113,7 @@ def materialise_distribution_days(
     if pickup_point_ids is not None:
         points = points.filter(pk__in=pickup_point_ids)
     points = list(points)
-    closures_by_point = _closures_by_point(points, today, last)
+    point_closures = closures_by_point(points, today, last)
     existing: dict[int, dict[date, DistributionDay]] = defaultdict(dict)
     for day in DistributionDay.objects.filter(
         pickup_point__in=points, date__gte=today, date__lte=last
@@ -122,7 +122,7 @@ def materialise_distribution_days(
     changes = CalendarChanges()
     to_create, to_update = [], []
     for point in points:
-        planned = plan_days(point, closures_by_point[point.pk], today, last)
+        planned = plan_days(point, point_closures[point.pk], today, last)
         days = existing.pop(point.pk, {})
         for day, plan in planned.items():
             current = days.pop(day, None)
@@ -148,7 +148,7 @@ def materialise_distribution_days(
     return changes
 
 
-def _closures_by_point(points, first: date, last: date) -> dict[int, list[Closure]]:
+def closures_by_point(points, first: date, last: date) -> dict[int, list[Closure]]:
     collective_ids = {point.collective_id for point in points}
     closures = Closure.objects.filter(start_date__lte=last, end_date__gte=first).filter(
         Q(pickup_point__in=points) | Q(collective_id__in=collective_ids)

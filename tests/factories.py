@@ -175,3 +175,36 @@ def open_slot_code() -> str:
     from deliveries.models import DistributionDay
 
     return f"pickup-{DistributionDay.objects.filter(state='open').order_by('pk').first().pk}"
+
+
+class BasketPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "baskets.BasketPlan"
+
+    producer = factory.SubFactory(ProducerFactory)
+    name = "Petit panier de légumes"
+    size = "4 à 5 kg"
+    reference_price = Decimal("12.00")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A season open for sign-up today, from today for 12 weeks."""
+
+    class Meta:
+        model = "baskets.Contract"
+
+    plan = factory.SubFactory(BasketPlanFactory)
+    name = "Saison d'hiver"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(weeks=12))
+    signup_opens_on = factory.LazyAttribute(lambda o: o.starts_on - datetime.timedelta(days=7))
+    signup_closes_on = factory.LazyAttribute(lambda o: o.ends_on)
+
+
+def contract_at(point, capacity: int = 30, **kwargs):
+    """A contract delivered at a pickup point (which needs a schedule to have dates)."""
+    from baskets.models import ContractPickupPoint
+
+    contract = ContractFactory(**kwargs)
+    ContractPickupPoint.objects.create(contract=contract, pickup_point=point, capacity=capacity)
+    return contract

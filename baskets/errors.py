@@ -1,0 +1,7 @@
+class BasketError(Exception):
+    """Something about a basket subscription that cannot be done; the message is for the
+    person who asked."""
+
+
+class SubscriptionRefused(BasketError):
+    pass
