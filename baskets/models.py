@@ -240,3 +240,67 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.contract}"
+
+
+class Absence(models.Model):
+    """Dates a member does not collect: one skipped delivery (first day = last day) or a pause."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="absences"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="absence_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscription}: {self.starts_on} – {self.ends_on}"
+
+
+class DeliveryStatus(models.TextChoices):
+    TO_COLLECT = "to_collect", _("to collect")
+    SKIPPED = "skipped", _("skipped")
+
+
+class BasketDelivery(models.Model):
+    """One subscription's baskets on one distribution day, made by the beat task."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    distribution_day = models.ForeignKey(
+        "deliveries.DistributionDay", on_delete=models.CASCADE, related_name="basket_deliveries"
+    )
+    quantity = models.PositiveSmallIntegerField(_("baskets"))
+    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.TO_COLLECT,
+    )
+
+    class Meta:
+        verbose_name = _("basket delivery")
+        verbose_name_plural = _("basket deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "distribution_day"],
+                name="one_basket_delivery_per_subscription_and_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["distribution_day", "status"], name="basket_delivery_day_status")
+        ]
+
+    def __str__(self):
+        return f"{self.subscription} – {self.distribution_day}"

@@ -9,13 +9,17 @@ from django.utils.translation import gettext as _
 from baskets.errors import SubscriptionRefused
 from baskets.models import (
     HOLDING_STATES,
+    Absence,
+    BasketDelivery,
     Contract,
     ContractPickupPoint,
+    DeliveryStatus,
     PlanFrequency,
     Sharing,
     Subscription,
     SubscriptionState,
 )
+from deliveries.models import DayState, DistributionDay
 from deliveries.services import closures_by_point, plan_days
 
 
@@ -105,4 +109,80 @@ def live_subscription(member, contract: Contract) -> Subscription | None:
         Subscription.objects.filter(contract=contract, member=member)
         .exclude(state__in=(SubscriptionState.CANCELLED, SubscriptionState.ENDED))
         .first()
+    )
+
+
+GENERATION_WEEKS = 2
+
+
+@transaction.atomic
+def generate_basket_deliveries(pickup_point_id: int, first: date, last: date) -> int:
+    """Make the basket deliveries of one pickup point's distribution days between two dates:
+    one per holding subscription whose contract delivers that day, skipped where an absence
+    covers it, priced at the plan's reference price. Idempotent (a second run creates nothing)
+    and a fixed number of queries whatever the number of subscriptions: a chunk of the beat
+    task. Returns how many deliveries were created."""
+    days = list(
+        DistributionDay.objects.filter(
+            pickup_point_id=pickup_point_id,
+            date__range=(first, last),
+            state__in=(DayState.OPEN, DayState.CLOSED),
+        ).select_related("pickup_point")
+    )
+    if not days:
+        return 0
+    places = list(
+        ContractPickupPoint.objects.filter(
+            pickup_point_id=pickup_point_id,
+            contract__starts_on__lte=last,
+            contract__ends_on__gte=first,
+        ).select_related("contract__plan")
+    )
+    delivering: dict[int, set[date]] = {}
+    for place in places:
+        contract = place.contract
+        if contract.plan.frequency == PlanFrequency.EVERY_OTHER_DAY:
+            dates = set(contract_delivery_dates(contract, days[0].pickup_point))
+        else:
+            dates = {day.date for day in days if contract.starts_on <= day.date <= contract.ends_on}
+        delivering[contract.pk] = dates
+    subscriptions = list(
+        Subscription.objects.filter(
+            contract_id__in=delivering, pickup_point_id=pickup_point_id, state__in=HOLDING_STATES
+        ).values_list("pk", "contract_id", "quantity", "contract__plan__reference_price")
+    )
+    absences: dict[int, list[tuple[date, date]]] = {}
+    for subscription_id, starts_on, ends_on in Absence.objects.filter(
+        subscription__in=[row[0] for row in subscriptions], starts_on__lte=last, ends_on__gte=first
+    ).values_list("subscription_id", "starts_on", "ends_on"):
+        absences.setdefault(subscription_id, []).append((starts_on, ends_on))
+    existing = set(
+        BasketDelivery.objects.filter(distribution_day__in=days).values_list(
+            "subscription_id", "distribution_day_id"
+        )
+    )
+    new = []
+    for day in days:
+        for pk, contract_id, quantity, price in subscriptions:
+            if day.date not in delivering[contract_id] or (pk, day.pk) in existing:
+                continue
+            away = any(start <= day.date <= end for start, end in absences.get(pk, ()))
+            new.append(
+                BasketDelivery(
+                    subscription_id=pk,
+                    distribution_day=day,
+                    quantity=quantity,
+                    price=price * quantity,
+                    status=DeliveryStatus.SKIPPED if away else DeliveryStatus.TO_COLLECT,
+                )
+            )
+    # ignore_conflicts: a chunk run twice at once; the unique constraint keeps one of each.
+    BasketDelivery.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
+
+
+def pickup_points_to_generate() -> list[int]:
+    """The pickup points where a contract runs: one chunk each."""
+    return sorted(
+        set(ContractPickupPoint.objects.values_list("pickup_point_id", flat=True).distinct())
     )

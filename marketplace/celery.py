@@ -14,6 +14,10 @@ app.conf.beat_schedule = {
         "task": "deliveries.tasks.materialise_calendar",
         "schedule": crontab(hour=3, minute=15),
     },
+    "generate-basket-deliveries": {
+        "task": "baskets.tasks.generate_basket_deliveries",
+        "schedule": crontab(hour=3, minute=45),  # after the calendar
+    },
     "close-distribution-days": {
         "task": "deliveries.tasks.close_distribution_days",
         "schedule": crontab(minute="*/5"),

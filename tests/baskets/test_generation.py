@@ -1,0 +1,140 @@
+"""The beat task makes one basket delivery per subscription and distribution day, once."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from baskets.models import Absence, BasketDelivery, PlanFrequency, SubscriptionState
+from baskets.services import generate_basket_deliveries, subscribe
+from baskets.tasks import generate_basket_deliveries as generate_task
+from deliveries.models import Closure, DayState, DistributionDay
+from deliveries.services import materialise_distribution_days
+from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+FIRST, LAST = dt.date(2026, 11, 23), dt.date(2026, 12, 31)
+
+
+@pytest.fixture
+def point(db):
+    point = PickupPointFactory()
+    ScheduleFactory(pickup_point=point, weekday=1, valid_from=dt.date(2026, 1, 1))  # Tuesdays
+    Closure.objects.create(
+        pickup_point=point, start_date=dt.date(2026, 12, 21), end_date=dt.date(2027, 1, 3)
+    )
+    materialise_distribution_days(now=NOW)
+    return point
+
+
+def season(point, **kwargs):
+    return contract_at(
+        point,
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2027, 2, 23),
+        signup_opens_on=dt.date(2026, 11, 1),
+        signup_closes_on=dt.date(2026, 12, 15),
+        **kwargs,
+    )
+
+
+def member_of(contract, point, **kwargs):
+    return subscribe(
+        UserFactory(), contract, point, agreed=True, today=dt.date(2026, 11, 23), **kwargs
+    )
+
+
+def delivered(subscription):
+    return sorted(
+        (d.distribution_day.date, d.status)
+        for d in BasketDelivery.objects.filter(subscription=subscription).select_related(
+            "distribution_day"
+        )
+    )
+
+
+def test_one_delivery_per_subscription_and_day_of_the_season(point):
+    contract = season(point, plan__reference_price=Decimal("12.50"))
+    subscription = member_of(contract, point, quantity=2)
+
+    generate_basket_deliveries(point.pk, FIRST, LAST)
+
+    # Tuesdays of December, the 22nd and 29th closed for Christmas.
+    assert delivered(subscription) == [
+        (dt.date(2026, 12, 1), "to_collect"),
+        (dt.date(2026, 12, 8), "to_collect"),
+        (dt.date(2026, 12, 15), "to_collect"),
+    ]
+    delivery = BasketDelivery.objects.filter(subscription=subscription).first()
+    assert (delivery.quantity, delivery.price) == (2, Decimal("25.00"))
+
+
+def test_running_twice_creates_nothing_more(point):
+    member_of(season(point), point)
+
+    first = generate_basket_deliveries(point.pk, FIRST, LAST)
+    second = generate_basket_deliveries(point.pk, FIRST, LAST)
+
+    assert (first, second) == (3, 0)
+    assert BasketDelivery.objects.count() == 3
+
+
+def test_absences_make_skipped_deliveries_and_waiting_members_get_none(point):
+    contract = season(point, capacity=1)
+    holder = member_of(contract, point)
+    waiting = member_of(contract, point)
+    Absence.objects.create(
+        subscription=holder, starts_on=dt.date(2026, 12, 8), ends_on=dt.date(2026, 12, 8)
+    )
+
+    generate_basket_deliveries(point.pk, FIRST, LAST)
+
+    assert waiting.state == SubscriptionState.WAITING
+    assert delivered(waiting) == []
+    assert delivered(holder) == [
+        (dt.date(2026, 12, 1), "to_collect"),
+        (dt.date(2026, 12, 8), "skipped"),
+        (dt.date(2026, 12, 15), "to_collect"),
+    ]
+
+
+def test_every_other_day_plans_and_cancelled_days(point):
+    contract = season(point, plan__frequency=PlanFrequency.EVERY_OTHER_DAY)
+    subscription = member_of(contract, point)
+    DistributionDay.objects.filter(pickup_point=point, date=dt.date(2026, 12, 15)).update(
+        state=DayState.CANCELLED
+    )
+
+    generate_basket_deliveries(point.pk, FIRST, LAST)
+
+    assert [day for day, _ in delivered(subscription)] == [dt.date(2026, 12, 1)]
+
+
+def test_queries_do_not_grow_with_subscriptions(point, django_assert_max_num_queries):
+    contract = season(point, capacity=200)
+    for _ in range(40):
+        member_of(contract, point)
+
+    with django_assert_max_num_queries(8):
+        created = generate_basket_deliveries(point.pk, FIRST, LAST)
+
+    assert created == 40 * 3
+
+
+def test_the_beat_task_sends_one_chunk_per_pickup_point(point):
+    other = PickupPointFactory()
+    ScheduleFactory(pickup_point=other, weekday=3, valid_from=dt.date(2026, 1, 1))
+    materialise_distribution_days()
+    member_of(season(point), point)
+    member_of(season(other), other)
+
+    chunks = generate_task()
+    generate_task()
+
+    assert chunks == 2
+    assert BasketDelivery.objects.values("subscription").distinct().count() == 2
+    assert BasketDelivery.objects.count() == len(
+        set(BasketDelivery.objects.values_list("subscription_id", "distribution_day_id"))
+    )
