@@ -3,17 +3,17 @@ from celery import group, shared_task
 
 @shared_task(acks_late=True)
 def generate_basket_deliveries() -> int:
-    """Beat, daily: one chunk per pickup point, shared by the workers. Returns the chunks sent."""
-    from baskets.services import pickup_points_to_generate
+    """Beat, daily: the pickup points in chunks, shared by the workers. Returns the chunks sent."""
+    from baskets.services import generation_chunks
 
-    point_ids = pickup_points_to_generate()
-    group(generate_point_deliveries.s(point_id) for point_id in point_ids).delay()
-    return len(point_ids)
+    chunks = generation_chunks()
+    group(generate_chunk_deliveries.s(chunk) for chunk in chunks).delay()
+    return len(chunks)
 
 
 @shared_task(acks_late=True)
-def generate_point_deliveries(pickup_point_id: int) -> int:
-    """The basket deliveries of one pickup point's coming distribution days (idempotent)."""
+def generate_chunk_deliveries(pickup_point_ids: list[int]) -> int:
+    """The basket deliveries of some pickup points' coming distribution days (idempotent)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -22,4 +22,4 @@ def generate_point_deliveries(pickup_point_id: int) -> int:
     from baskets.services import generate_basket_deliveries as generate
 
     today = timezone.localdate()
-    return generate(pickup_point_id, today, today + timedelta(weeks=GENERATION_WEEKS))
+    return generate(pickup_point_ids, today, today + timedelta(weeks=GENERATION_WEEKS))

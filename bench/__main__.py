@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import calendar, data, packing, pages
+from bench import baskets, calendar, data, packing, pages
 from bench.load import HOST, LoadResult, hammer
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -146,7 +146,8 @@ def main() -> None:
 
     calendar_rows = [{**row, "database": db.engine} for row in calendar.run()]
     packing_rows = [{**row, "database": db.engine} for row in packing.run()]
-    rows += calendar_rows + packing_rows
+    basket_rows = [{**row, "database": db.engine} for row in baskets.run()]
+    rows += calendar_rows + packing_rows + basket_rows
 
     tmp = RESULTS.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -155,9 +156,12 @@ def main() -> None:
         f"{db.engine}, {size.products} products from {size.producers} producers, "
         f"{WORKERS} gunicorn workers, {clients} clients, {seconds:g} s per page"
     )
-    print_table([row for row in rows if row not in calendar_rows + packing_rows], header)
+    print_table(
+        [row for row in rows if row not in calendar_rows + packing_rows + basket_rows], header
+    )
     calendar.print_rows(calendar_rows)
     packing.print_rows(packing_rows)
+    baskets.print_rows(basket_rows)
     print(f"\nWritten to {RESULTS.relative_to(data.BASE_DIR)}")
 
 

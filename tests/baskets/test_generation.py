@@ -59,7 +59,7 @@ def test_one_delivery_per_subscription_and_day_of_the_season(point):
     contract = season(point, plan__reference_price=Decimal("12.50"))
     subscription = member_of(contract, point, quantity=2)
 
-    generate_basket_deliveries(point.pk, FIRST, LAST)
+    generate_basket_deliveries([point.pk], FIRST, LAST)
 
     # Tuesdays of December, the 22nd and 29th closed for Christmas.
     assert delivered(subscription) == [
@@ -74,8 +74,8 @@ def test_one_delivery_per_subscription_and_day_of_the_season(point):
 def test_running_twice_creates_nothing_more(point):
     member_of(season(point), point)
 
-    first = generate_basket_deliveries(point.pk, FIRST, LAST)
-    second = generate_basket_deliveries(point.pk, FIRST, LAST)
+    first = generate_basket_deliveries([point.pk], FIRST, LAST)
+    second = generate_basket_deliveries([point.pk], FIRST, LAST)
 
     assert (first, second) == (3, 0)
     assert BasketDelivery.objects.count() == 3
@@ -89,7 +89,7 @@ def test_absences_make_skipped_deliveries_and_waiting_members_get_none(point):
         subscription=holder, starts_on=dt.date(2026, 12, 8), ends_on=dt.date(2026, 12, 8)
     )
 
-    generate_basket_deliveries(point.pk, FIRST, LAST)
+    generate_basket_deliveries([point.pk], FIRST, LAST)
 
     assert waiting.state == SubscriptionState.WAITING
     assert delivered(waiting) == []
@@ -107,7 +107,7 @@ def test_every_other_day_plans_and_cancelled_days(point):
         state=DayState.CANCELLED
     )
 
-    generate_basket_deliveries(point.pk, FIRST, LAST)
+    generate_basket_deliveries([point.pk], FIRST, LAST)
 
     assert [day for day, _ in delivered(subscription)] == [dt.date(2026, 12, 1)]
 
@@ -118,23 +118,41 @@ def test_queries_do_not_grow_with_subscriptions(point, django_assert_max_num_que
         member_of(contract, point)
 
     with django_assert_max_num_queries(8):
-        created = generate_basket_deliveries(point.pk, FIRST, LAST)
+        created = generate_basket_deliveries([point.pk], FIRST, LAST)
 
     assert created == 40 * 3
 
 
-def test_the_beat_task_sends_one_chunk_per_pickup_point(point):
+def test_the_beat_task_shares_the_pickup_points_in_chunks(point):
     other = PickupPointFactory()
     ScheduleFactory(pickup_point=other, weekday=3, valid_from=dt.date(2026, 1, 1))
     materialise_distribution_days()
     member_of(season(point), point)
     member_of(season(other), other)
 
-    chunks = generate_task()
-    generate_task()
+    from baskets import services
+
+    services.POINTS_PER_CHUNK, saved = 1, services.POINTS_PER_CHUNK
+    try:
+        chunks = generate_task()
+        generate_task()
+    finally:
+        services.POINTS_PER_CHUNK = saved
 
     assert chunks == 2
     assert BasketDelivery.objects.values("subscription").distinct().count() == 2
     assert BasketDelivery.objects.count() == len(
         set(BasketDelivery.objects.values_list("subscription_id", "distribution_day_id"))
     )
+
+
+def test_a_chunk_of_several_points_gives_each_subscription_its_own_points_days(point):
+    other = PickupPointFactory()
+    ScheduleFactory(pickup_point=other, weekday=3, valid_from=dt.date(2026, 1, 1))  # Thursdays
+    materialise_distribution_days(now=NOW)
+    here, there = member_of(season(point), point), member_of(season(other), other)
+
+    generate_basket_deliveries([point.pk, other.pk], FIRST, LAST)
+
+    assert {day.weekday() for day, _ in delivered(here)} == {1}
+    assert {day.weekday() for day, _ in delivered(there)} == {3}
