@@ -5,3 +5,11 @@ class BasketError(Exception):
 
 class SubscriptionRefused(BasketError):
     pass
+
+
+class AbsenceRefused(BasketError):
+    pass
+
+
+class NotYourSubscription(BasketError):
+    pass

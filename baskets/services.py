@@ -1,12 +1,12 @@
 """Things that happen to basket subscriptions. One transaction each."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from baskets.errors import SubscriptionRefused
+from baskets.errors import AbsenceRefused, NotYourSubscription, SubscriptionRefused
 from baskets.models import (
     HOLDING_STATES,
     Absence,
@@ -201,3 +201,53 @@ def generation_chunks(size: int | None = None) -> list[list[int]]:
         set(ContractPickupPoint.objects.values_list("pickup_point_id", flat=True).distinct())
     )
     return [point_ids[i : i + size] for i in range(0, len(point_ids), size)]
+
+
+def skipped_dates(subscription: Subscription, delivery_dates: list[date]) -> list[date]:
+    """The delivery dates an absence of the subscription covers."""
+    ranges = list(subscription.absences.values_list("starts_on", "ends_on"))
+    return [day for day in delivery_dates if any(start <= day <= end for start, end in ranges)]
+
+
+@transaction.atomic
+def skip_delivery(member, subscription_id: int, day_id: int, now=None) -> Absence:
+    """A member skips one delivery: before the contract's deadline, within its allowance. The
+    basket delivery, if already made, shows as skipped. The subscription's row is locked while
+    counting, so two skips at once cannot both use the last one allowed."""
+    now = now or timezone.now()
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("contract__plan", "pickup_point")
+        .filter(pk=subscription_id, member=member)
+        .first()
+    )
+    if subscription is None:
+        raise NotYourSubscription(_("This subscription is not yours."))
+    if subscription.state not in HOLDING_STATES:
+        raise AbsenceRefused(_("Only a running subscription has deliveries to skip."))
+    day = DistributionDay.objects.filter(pk=day_id, pickup_point=subscription.pickup_point).first()
+    contract = subscription.contract
+    dates = contract_delivery_dates(contract, subscription.pickup_point)
+    if day is None or day.state == DayState.CANCELLED or day.date not in dates:
+        raise AbsenceRefused(_("There is no delivery of this contract on that day."))
+    deadline = day.starts_at - timedelta(hours=contract.absence_deadline_hours)
+    if now >= deadline:
+        raise AbsenceRefused(
+            _("Too late to skip this delivery: absences close %(hours)s hours before.")
+            % {"hours": contract.absence_deadline_hours}
+        )
+    skipped = skipped_dates(subscription, dates)
+    if day.date in skipped:
+        raise AbsenceRefused(_("You already skip this delivery."))
+    if len(skipped) >= contract.absence_allowance:
+        raise AbsenceRefused(
+            _("You have used the %(allowance)s absences this contract allows.")
+            % {"allowance": contract.absence_allowance}
+        )
+    absence = Absence.objects.create(
+        subscription=subscription, starts_on=day.date, ends_on=day.date
+    )
+    BasketDelivery.objects.filter(subscription=subscription, distribution_day=day).update(
+        status=DeliveryStatus.SKIPPED
+    )
+    return absence
