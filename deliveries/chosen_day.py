@@ -4,22 +4,16 @@ Chosen from the pickup-point finder; the catalogue shows what is left for that d
 checkout offers it first. A day that closed or was cancelled in the meantime is forgotten.
 """
 
-from django.utils import timezone
-
-from deliveries.models import DayState, DistributionDay
+from deliveries.models import DistributionDay
 
 SESSION_KEY = "distribution_day_id"
 
 
 def open_day(day_id) -> DistributionDay | None:
     return (
-        DistributionDay.objects.select_related("pickup_point")
-        .filter(
-            pk=day_id,
-            state=DayState.OPEN,
-            cutoff_at__gt=timezone.now(),
-            pickup_point__is_active=True,
-        )
+        DistributionDay.objects.open_for_orders()
+        .select_related("pickup_point")
+        .filter(pk=day_id)
         .first()
     )
 

@@ -218,6 +218,18 @@ class DayState(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class DistributionDayQuerySet(models.QuerySet):
+    def open_for_orders(self, now=None):
+        """Days members can still order for: open, before their cut-off, at an active point."""
+        from django.utils import timezone
+
+        return self.filter(
+            state=DayState.OPEN,
+            cutoff_at__gt=now or timezone.now(),
+            pickup_point__is_active=True,
+        )
+
+
 class DistributionDay(models.Model):
     """One distribution at one pickup point: materialised from the schedules by Celery beat."""
 
@@ -232,6 +244,8 @@ class DistributionDay(models.Model):
         _("state"), max_length=10, choices=DayState.choices, default=DayState.OPEN
     )
     cancellation_reason = models.CharField(_("why it is cancelled"), max_length=200, blank=True)
+
+    objects = DistributionDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "starts_at"]

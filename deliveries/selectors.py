@@ -194,12 +194,8 @@ def open_pickup_slots(user=None, weeks: int = SLOT_WEEKS) -> list[DistributionDa
     point first, then by date."""
     now = timezone.now()
     days = list(
-        DistributionDay.objects.filter(
-            state=DayState.OPEN,
-            cutoff_at__gt=now,
-            starts_at__lte=now + timedelta(weeks=weeks),
-            pickup_point__is_active=True,
-        )
+        DistributionDay.objects.open_for_orders(now)
+        .filter(starts_at__lte=now + timedelta(weeks=weeks))
         .select_related("pickup_point")
         .order_by("starts_at", "pickup_point__name")
     )

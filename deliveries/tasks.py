@@ -1,4 +1,6 @@
 from celery import shared_task
+from django.conf import settings
+from geopy import exc as geopy_errors
 
 
 @shared_task(acks_late=True)
@@ -35,12 +37,6 @@ def close_distribution_days() -> int:
     if due:
         build_packing_lists.delay(due)
     return len(closed)
-
-
-# Geocoding pickup points: its imports are here, with the task, so that this file only grows at
-# its end.
-from django.conf import settings  # noqa: E402
-from geopy import exc as geopy_errors  # noqa: E402
 
 
 def _give_up_locating(task, exc, task_id, args, kwargs, einfo):

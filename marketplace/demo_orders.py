@@ -68,18 +68,11 @@ def ensure_demo_orders(first_member, first_producer, rng: random.Random, per_day
     if not products or not own:
         return 0
     now = timezone.now()
-    days = []
-    for point_id in (
-        DistributionDay.objects.filter(state=DayState.OPEN, cutoff_at__gt=now)
-        .order_by()
-        .values_list("pickup_point_id", flat=True)
-        .distinct()
-    ):
-        days += list(
-            DistributionDay.objects.filter(
-                pickup_point_id=point_id, state=DayState.OPEN, cutoff_at__gt=now
-            ).order_by("starts_at")[:2]
-        )
+    days, per_point = [], {}
+    for day in DistributionDay.objects.open_for_orders(now).order_by("starts_at", "pk"):
+        per_point[day.pickup_point_id] = per_point.get(day.pickup_point_id, 0) + 1
+        if per_point[day.pickup_point_id] <= 2:  # each point's next two days
+            days.append(day)
     just_closed = (
         DistributionDay.objects.filter(
             state__in=(DayState.OPEN, DayState.CLOSED), cutoff_at__lte=now, starts_at__gt=now
@@ -88,7 +81,7 @@ def ensure_demo_orders(first_member, first_producer, rng: random.Random, per_day
         .last()
     )
     placed = 0
-    for day in sorted(days, key=lambda d: (d.starts_at, d.pk)) + [just_closed] * bool(just_closed):
+    for day in days + [just_closed] * bool(just_closed):
         at = day.cutoff_at - timedelta(hours=20) if day is just_closed else None
         for member in rng.sample(members, per_day):
             chosen = rng.sample(products, 3)

@@ -19,12 +19,11 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
 
 from deliveries.models import DayState, DistributionDay
-from producers.models import LineStatus, PackingList, Producer, Unit
+from producers.models import PackingList, Producer, Unit
+from producers.selectors import lines_to_bring
 
-Line = get_model("order", "Line")
 ROWS_PER_TABLE = 40
 
 
@@ -65,8 +64,7 @@ def packing_lists_for_day(day_id: int, producer_ids=None) -> list[PackingListDat
     """Every producer's packing list for a day (only producers with something to bring)."""
     day = DistributionDay.objects.select_related("pickup_point").get(pk=day_id)
     lines = (
-        Line.objects.filter(order__pickup__distribution_day_id=day_id)
-        .exclude(status=LineStatus.CANCELLED)
+        lines_to_bring(order__pickup__distribution_day_id=day_id)
         .order_by("order__number", "title", "pk")
         .values_list(
             "partner_id",
@@ -238,9 +236,7 @@ def _escape(text: str) -> str:
 def days_missing_packing_lists(within=timedelta(days=2)) -> list[int]:
     """Days closed for orders in the last two days with something to bring but no packing list
     (the task that should have built them was lost)."""
-    to_bring = Line.objects.filter(order__pickup__distribution_day=OuterRef("pk")).exclude(
-        status=LineStatus.CANCELLED
-    )
+    to_bring = lines_to_bring(order__pickup__distribution_day=OuterRef("pk"))
     return list(
         DistributionDay.objects.filter(
             Exists(to_bring),

@@ -7,11 +7,9 @@ producer changing a quota: reading the ordered quantities under that lock is rac
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
-from oscar.core.loading import get_model
 
-from producers.models import DayQuota, LineStatus
-
-Line = get_model("order", "Line")
+from producers.models import DayQuota
+from producers.selectors import lines_to_bring
 
 
 class QuotaExceeded(UnableToPlaceOrder):
@@ -20,9 +18,7 @@ class QuotaExceeded(UnableToPlaceOrder):
 
 def ordered_for_day(day_id: int, product_ids=None) -> dict[int, int]:
     """Quantity ordered per product for a distribution day (cancelled lines left out)."""
-    lines = Line.objects.filter(order__pickup__distribution_day_id=day_id).exclude(
-        status=LineStatus.CANCELLED
-    )
+    lines = lines_to_bring(order__pickup__distribution_day_id=day_id)
     if product_ids is not None:
         lines = lines.filter(product_id__in=product_ids)
     return {

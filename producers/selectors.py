@@ -13,6 +13,14 @@ Product = get_model("catalogue", "Product")
 Line = get_model("order", "Line")
 
 
+def lines_to_bring(**filters) -> QuerySet:
+    """Order lines that still stand (cancelled ones left out), filtered by ``filters``: what
+    producers bring, what quotas count, what packing lists hold."""
+    from producers.models import LineStatus
+
+    return Line.objects.filter(**filters).exclude(status=LineStatus.CANCELLED)
+
+
 def producer_of(user) -> Producer | None:
     """The producer a signed-in user works for, if any."""
     if not user.is_authenticated:
@@ -102,7 +110,7 @@ def quota_rows(product, weeks: int = 3) -> list[QuotaRow]:
     """The distribution days still open for orders in the coming weeks, with the product's
     quota and what members ordered of it for each day."""
     from deliveries.selectors import open_pickup_slots
-    from producers.models import DayQuota, LineStatus
+    from producers.models import DayQuota
 
     days = sorted(open_pickup_slots(weeks=weeks), key=lambda day: (day.starts_at, day.pk))
     quotas = dict(
@@ -111,8 +119,7 @@ def quota_rows(product, weeks: int = 3) -> list[QuotaRow]:
         )
     )
     ordered = dict(
-        Line.objects.filter(product=product, order__pickup__distribution_day__in=days)
-        .exclude(status=LineStatus.CANCELLED)
+        lines_to_bring(product=product, order__pickup__distribution_day__in=days)
         .values("order__pickup__distribution_day_id")
         .order_by()
         .annotate(total=Sum("quantity"))
