@@ -13,3 +13,15 @@ class AbsenceRefused(BasketError):
 
 class NotYourSubscription(BasketError):
     pass
+
+
+class TransferRefused(BasketError):
+    pass
+
+
+class PlaceRefused(BasketError):
+    """Accepting or declining a place offered from the waiting list."""
+
+
+class CompositionRefused(BasketError):
+    pass

@@ -242,11 +242,19 @@ class Subscription(models.Model):
         return f"{self.member} – {self.contract}"
 
 
+class AbsenceKind(models.TextChoices):
+    SKIP = "skip", _("skipped delivery")
+    PAUSE = "pause", _("pause")
+
+
 class Absence(models.Model):
     """Dates a member does not collect: one skipped delivery (first day = last day) or a pause."""
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="absences"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=5, choices=AbsenceKind.choices, default=AbsenceKind.SKIP
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -269,6 +277,11 @@ class Absence(models.Model):
 class DeliveryStatus(models.TextChoices):
     TO_COLLECT = "to_collect", _("to collect")
     SKIPPED = "skipped", _("skipped")
+    TRANSFERRED = "transferred", _("transferred")
+
+
+# What the producer brings: baskets their holder collects, and baskets given to someone else.
+BROUGHT_STATUSES = (DeliveryStatus.TO_COLLECT, DeliveryStatus.TRANSFERRED)
 
 
 class BasketDelivery(models.Model):
@@ -304,3 +317,103 @@ class BasketDelivery(models.Model):
 
     def __str__(self):
         return f"{self.subscription} – {self.distribution_day}"
+
+
+class TransferKind(models.TextChoices):
+    NAMED = "named", _("to a person I name")
+    OFFERED = "offered", _("offered to other members")
+    FOOD_AID = "food_aid", _("given to the food-aid partner")
+
+
+class BasketTransfer(models.Model):
+    """A skipped basket given to someone else (panier cédé): the producer still brings it and
+    the pickup list says who collects it."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="transfers"
+    )
+    distribution_day = models.ForeignKey(
+        "deliveries.DistributionDay", on_delete=models.CASCADE, related_name="basket_transfers"
+    )
+    kind = models.CharField(_("given"), max_length=10, choices=TransferKind.choices)
+    recipient_name = models.CharField(_("collected by"), max_length=120, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_baskets",
+        verbose_name=_("claimed by"),
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("transferred basket")
+        verbose_name_plural = _("transferred baskets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "distribution_day"],
+                name="one_transfer_per_subscription_and_day",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="named") | ~Q(recipient_name=""),
+                name="named_transfer_has_a_recipient",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscription} – {self.distribution_day}: {self.get_kind_display()}"
+
+    @property
+    def is_waiting_for_a_taker(self) -> bool:
+        return self.kind == TransferKind.OFFERED and self.claimed_by_id is None
+
+
+class DeliveryComposition(models.Model):
+    """What is in a plan's basket on one date, announced by the producer beforehand."""
+
+    plan = models.ForeignKey(
+        BasketPlan, on_delete=models.CASCADE, related_name="compositions", verbose_name=_("plan")
+    )
+    date = models.DateField(_("delivery date"))
+    note = models.CharField(_("note for members"), max_length=300, blank=True)
+    announced_at = models.DateTimeField(_("announced at"), auto_now=True)
+
+    class Meta:
+        ordering = ["date", "plan"]
+        verbose_name = _("basket composition")
+        verbose_name_plural = _("basket compositions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "date"], name="one_composition_per_plan_date")
+        ]
+
+    def __str__(self):
+        return f"{self.plan.name} – {self.date}"
+
+
+class CompositionLine(models.Model):
+    composition = models.ForeignKey(
+        DeliveryComposition, on_delete=models.CASCADE, related_name="lines"
+    )
+    name = models.CharField(_("product"), max_length=120)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("kg, bunch, piece...")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("composition line")
+        verbose_name_plural = _("composition lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="composition_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.quantity} {self.unit}".strip()

@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 from celery import group, shared_task
+from django.utils import timezone
 
 
 @shared_task(acks_late=True)
 def generate_basket_deliveries() -> int:
-    """Beat, daily: the pickup points in chunks, shared by the workers. Returns the chunks sent."""
-    from baskets.services import generation_chunks
+    """Beat, daily: subscriptions follow the calendar (paused, ended), then the pickup points'
+    coming deliveries are made in chunks shared by the workers. Returns the chunks sent."""
+    from baskets.services import generation_chunks, refresh_subscription_states
 
+    refresh_subscription_states()
     chunks = generation_chunks()
     group(generate_chunk_deliveries.s(chunk) for chunk in chunks).delay()
     return len(chunks)
@@ -14,12 +19,25 @@ def generate_basket_deliveries() -> int:
 @shared_task(acks_late=True)
 def generate_chunk_deliveries(pickup_point_ids: list[int]) -> int:
     """The basket deliveries of some pickup points' coming distribution days (idempotent)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     from baskets.services import GENERATION_WEEKS
     from baskets.services import generate_basket_deliveries as generate
 
     today = timezone.localdate()
     return generate(pickup_point_ids, today, today + timedelta(weeks=GENERATION_WEEKS))
+
+
+@shared_task(acks_late=True)
+def offer_free_places(place_ids: list[int] | None = None) -> int:
+    """Beat, every 15 minutes, and at once when someone leaves: lapsed offers end, free places
+    go to the next people waiting, who are emailed. Pending offers hold their places, so a
+    second run offers and sends nothing. Returns the places offered."""
+    from baskets.notifications import notify_waiting_list
+    from baskets.services import offer_free_place
+    from baskets.services.subscriptions import places_with_waiting_lists
+
+    offered = 0
+    for place_id in place_ids if place_ids is not None else places_with_waiting_lists():
+        newly_offered, lapsed = offer_free_place(place_id)
+        notify_waiting_list(newly_offered, lapsed)
+        offered += len(newly_offered)
+    return offered

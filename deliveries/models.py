@@ -105,6 +105,12 @@ class PickupPoint(Located):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    food_aid_partner = models.CharField(
+        _("food-aid partner"),
+        max_length=160,
+        blank=True,
+        help_text=_("The association that receives baskets members give away (food bank...)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta(Located.Meta):

@@ -18,6 +18,10 @@ app.conf.beat_schedule = {
         "task": "baskets.tasks.generate_basket_deliveries",
         "schedule": crontab(hour=3, minute=45),  # after the calendar
     },
+    "offer-free-places": {
+        "task": "baskets.tasks.offer_free_places",
+        "schedule": crontab(minute="*/15"),
+    },
     "close-distribution-days": {
         "task": "deliveries.tasks.close_distribution_days",
         "schedule": crontab(minute="*/5"),

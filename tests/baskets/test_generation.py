@@ -117,27 +117,22 @@ def test_queries_do_not_grow_with_subscriptions(point, django_assert_max_num_que
     for _ in range(40):
         member_of(contract, point)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         created = generate_basket_deliveries([point.pk], FIRST, LAST)
 
     assert created == 40 * 3
 
 
-def test_the_beat_task_shares_the_pickup_points_in_chunks(point):
+def test_the_beat_task_shares_the_pickup_points_in_chunks(point, monkeypatch):
     other = PickupPointFactory()
     ScheduleFactory(pickup_point=other, weekday=3, valid_from=dt.date(2026, 1, 1))
     materialise_distribution_days()
     member_of(season(point), point)
     member_of(season(other), other)
 
-    from baskets import services
-
-    services.POINTS_PER_CHUNK, saved = 1, services.POINTS_PER_CHUNK
-    try:
-        chunks = generate_task()
-        generate_task()
-    finally:
-        services.POINTS_PER_CHUNK = saved
+    monkeypatch.setattr("baskets.services.generation.POINTS_PER_CHUNK", 1)
+    chunks = generate_task()
+    generate_task()
 
     assert chunks == 2
     assert BasketDelivery.objects.values("subscription").distinct().count() == 2

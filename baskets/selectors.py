@@ -1,0 +1,364 @@
+"""Reads about basket subscriptions, their related rows fetched in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from baskets.models import (
+    BROUGHT_STATUSES,
+    HOLDING_STATES,
+    BasketDelivery,
+    BasketTransfer,
+    Contract,
+    DeliveryComposition,
+    DeliveryStatus,
+    PlanFrequency,
+    Subscription,
+    SubscriptionState,
+    TransferKind,
+)
+from baskets.services.absences import MEMBERS_FIRST
+from baskets.services.subscriptions import contract_delivery_dates
+from deliveries.models import DayState, DistributionDay
+
+CALENDAR_WEEKS = 8
+
+
+def person_name(user) -> str:
+    """How a member appears to other members and volunteers."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email.split("@")[0]
+
+
+def open_contracts(today: date | None = None):
+    """Contracts members can sign up for today, with their plan, producer and pickup points."""
+    today = today or timezone.localdate()
+    return (
+        Contract.objects.filter(
+            signup_opens_on__lte=today,
+            signup_closes_on__gte=today,
+            ends_on__gte=today,
+            plan__is_active=True,
+        )
+        .select_related("plan__producer")
+        .prefetch_related("places__pickup_point")
+        .order_by("plan__producer__name", "plan__name", "starts_on")
+    )
+
+
+def compositions_for(plan_ids, dates) -> dict[tuple[int, date], DeliveryComposition]:
+    compositions = DeliveryComposition.objects.filter(
+        plan_id__in=plan_ids, date__in=dates
+    ).prefetch_related("lines")
+    return {(composition.plan_id, composition.date): composition for composition in compositions}
+
+
+@dataclass
+class ComingDelivery:
+    day: DistributionDay
+    status: str
+    deadline: datetime
+    transfer: BasketTransfer | None = None
+    composition: DeliveryComposition | None = None
+
+    @property
+    def can_change(self) -> bool:
+        return timezone.now() < self.deadline
+
+    @property
+    def is_skipped(self) -> bool:
+        return self.status == DeliveryStatus.SKIPPED
+
+    @property
+    def is_transferred(self) -> bool:
+        return self.status == DeliveryStatus.TRANSFERRED
+
+    @property
+    def transfer_label(self) -> str:
+        transfer = self.transfer
+        if transfer is None:
+            return ""
+        if transfer.kind == TransferKind.NAMED:
+            return _("Collected by %(name)s") % {"name": transfer.recipient_name}
+        if transfer.kind == TransferKind.FOOD_AID:
+            return _("Given to %(partner)s") % {"partner": self.day.pickup_point.food_aid_partner}
+        if transfer.claimed_by_id:
+            return _("Offered, taken by %(name)s") % {"name": person_name(transfer.claimed_by)}
+        return _("Offered to other members, not taken yet")
+
+
+@dataclass
+class MemberSubscription:
+    subscription: Subscription
+    deliveries: list[ComingDelivery] = field(default_factory=list)
+    absences_used: int = 0
+
+    @property
+    def absences_left(self) -> int:
+        return max(self.subscription.contract.absence_allowance - self.absences_used, 0)
+
+
+def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[MemberSubscription]:
+    """The member's subscriptions (held or shared), with the coming deliveries of the running
+    ones: each with its status, the deadline to change it and the announced composition."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    subscriptions = list(
+        Subscription.objects.filter(Q(member=member) | Q(co_holder=member))
+        .filter(state__in=(*HOLDING_STATES, SubscriptionState.WAITING))
+        .select_related("contract__plan__producer", "pickup_point", "member", "co_holder")
+        .prefetch_related("absences")
+        .order_by("contract__starts_on", "pk")
+    )
+    running = [sub for sub in subscriptions if sub.state in HOLDING_STATES]
+    days = DistributionDay.objects.filter(
+        pickup_point_id__in={sub.pickup_point_id for sub in running},
+        date__range=(today, today + timedelta(weeks=weeks)),
+        starts_at__gt=now,
+    ).exclude(state=DayState.CANCELLED)
+    days_of = defaultdict(list)
+    for day in days.select_related("pickup_point").order_by("starts_at"):
+        days_of[day.pickup_point_id].append(day)
+    transfers = {
+        (transfer.subscription_id, transfer.distribution_day_id): transfer
+        for transfer in BasketTransfer.objects.filter(subscription__in=running).select_related(
+            "claimed_by"
+        )
+    }
+    all_dates = {day.date for point_days in days_of.values() for day in point_days}
+    compositions = compositions_for({sub.contract.plan_id for sub in running}, all_dates)
+    result = []
+    for sub in subscriptions:
+        entry = MemberSubscription(sub)
+        result.append(entry)
+        if sub.state not in HOLDING_STATES:
+            continue
+        contract = sub.contract
+        ranges = [(absence.starts_on, absence.ends_on) for absence in sub.absences.all()]
+        if contract.plan.frequency == PlanFrequency.EVERY_OTHER_DAY:
+            season = contract_delivery_dates(contract, sub.pickup_point)
+        else:
+            season = None
+        for day in days_of[sub.pickup_point_id]:
+            if not contract.starts_on <= day.date <= contract.ends_on:
+                continue
+            if season is not None and day.date not in season:
+                continue
+            transfer = transfers.get((sub.pk, day.pk))
+            if transfer is not None:
+                status = DeliveryStatus.TRANSFERRED
+            elif any(start <= day.date <= end for start, end in ranges):
+                status = DeliveryStatus.SKIPPED
+            else:
+                status = DeliveryStatus.TO_COLLECT
+            entry.deliveries.append(
+                ComingDelivery(
+                    day=day,
+                    status=status,
+                    deadline=day.starts_at - timedelta(hours=contract.absence_deadline_hours),
+                    transfer=transfer,
+                    composition=compositions.get((contract.plan_id, day.date)),
+                )
+            )
+        season = season or contract_delivery_dates(contract, sub.pickup_point)
+        transferred_dates = {
+            transfer.distribution_day.date
+            for (sub_id, _day_id), transfer in transfers.items()
+            if sub_id == sub.pk
+        }
+        entry.absences_used = sum(
+            1
+            for day in season
+            if day not in transferred_dates and any(start <= day <= end for start, end in ranges)
+        )
+    return result
+
+
+@dataclass
+class OfferedBasket:
+    transfer: BasketTransfer
+    opens_at: datetime
+    composition: DeliveryComposition | None
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() >= self.opens_at
+
+
+def offered_baskets_for(member, now=None) -> list[OfferedBasket]:
+    """Baskets others offered that the member may take, or soon may: at the pickup points where
+    they hold a subscription, then at those where they wait for a place in that contract."""
+    now = now or timezone.now()
+    theirs = Subscription.objects.filter(Q(member=member) | Q(co_holder=member))
+    holding_points = set(
+        theirs.filter(state__in=HOLDING_STATES).values_list("pickup_point_id", flat=True)
+    )
+    waiting = set(
+        theirs.filter(state=SubscriptionState.WAITING).values_list("contract_id", "pickup_point_id")
+    )
+    transfers = list(
+        BasketTransfer.objects.filter(
+            kind=TransferKind.OFFERED,
+            claimed_by__isnull=True,
+            distribution_day__ends_at__gt=now,
+        )
+        .filter(
+            Q(subscription__pickup_point_id__in=holding_points)
+            | Q(
+                subscription__pickup_point_id__in={point for _contract, point in waiting},
+                subscription__contract_id__in={contract for contract, _point in waiting},
+            )
+        )
+        .exclude(subscription__member=member)
+        .exclude(subscription__co_holder=member)
+        .select_related(
+            "subscription__contract__plan__producer",
+            "subscription__pickup_point",
+            "distribution_day",
+        )
+        .order_by("distribution_day__starts_at", "pk")
+    )
+    compositions = compositions_for(
+        {transfer.subscription.contract.plan_id for transfer in transfers},
+        {transfer.distribution_day.date for transfer in transfers},
+    )
+    offered = []
+    for transfer in transfers:
+        sub = transfer.subscription
+        if sub.pickup_point_id in holding_points:
+            opens_at = transfer.created_at
+        elif (sub.contract_id, sub.pickup_point_id) in waiting:
+            opens_at = transfer.created_at + MEMBERS_FIRST
+        else:
+            continue
+        offered.append(
+            OfferedBasket(
+                transfer,
+                opens_at,
+                compositions.get((sub.contract.plan_id, transfer.distribution_day.date)),
+            )
+        )
+    return offered
+
+
+@dataclass
+class PickupListBasket:
+    """One line of a day's pickup list for baskets: who collects what."""
+
+    delivery_id: int
+    holder: str
+    collector: str
+    plan: str
+    producer: str
+    quantity: int
+    status: str
+    transfer_kind: str = ""
+    composition: DeliveryComposition | None = None
+
+    @property
+    def is_transferred(self) -> bool:
+        return self.status == DeliveryStatus.TRANSFERRED
+
+
+def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
+    """The baskets handed out on a distribution day, sorted by the name of who collects them:
+    a transferred basket says who collects it for whom. Skipped baskets are left out. Four
+    queries whatever the number of baskets."""
+    deliveries = list(
+        BasketDelivery.objects.filter(distribution_day=day, status__in=BROUGHT_STATUSES)
+        .select_related(
+            "subscription__member", "subscription__contract__plan__producer", "distribution_day"
+        )
+        .order_by("pk")
+    )
+    transfers = {
+        transfer.subscription_id: transfer
+        for transfer in BasketTransfer.objects.filter(distribution_day=day).select_related(
+            "claimed_by"
+        )
+    }
+    compositions = compositions_for(
+        {delivery.subscription.contract.plan_id for delivery in deliveries}, [day.date]
+    )
+    partner = day.pickup_point.food_aid_partner if deliveries else ""
+    rows = []
+    for delivery in deliveries:
+        sub = delivery.subscription
+        holder = person_name(sub.member)
+        collector = holder
+        transfer = transfers.get(sub.pk) if delivery.status == DeliveryStatus.TRANSFERRED else None
+        if transfer is not None:
+            if transfer.kind == TransferKind.NAMED:
+                collector = transfer.recipient_name
+            elif transfer.kind == TransferKind.FOOD_AID:
+                collector = partner or _("food-aid partner")
+            elif transfer.claimed_by_id:
+                collector = person_name(transfer.claimed_by)
+            else:
+                collector = _("offered, not taken yet")
+        rows.append(
+            PickupListBasket(
+                delivery_id=delivery.pk,
+                holder=holder,
+                collector=collector,
+                plan=sub.contract.plan.name,
+                producer=sub.contract.plan.producer.name,
+                quantity=delivery.quantity,
+                status=delivery.status,
+                transfer_kind=transfer.kind if transfer else "",
+                composition=compositions.get((sub.contract.plan_id, day.date)),
+            )
+        )
+    rows.sort(key=lambda row: (row.collector.casefold(), row.plan))
+    return rows
+
+
+@dataclass
+class BasketCount:
+    date: date
+    pickup_point: str
+    plan: str
+    baskets: int
+    transferred: int
+
+
+def basket_counts(producer, first: date, last: date) -> list[BasketCount]:
+    """How many baskets of each of the producer's plans go to each pickup point on each day
+    (those given to someone else included, skipped ones not). One query."""
+    rows = (
+        BasketDelivery.objects.filter(
+            subscription__contract__plan__producer=producer,
+            distribution_day__date__range=(first, last),
+            status__in=BROUGHT_STATUSES,
+        )
+        .exclude(distribution_day__state=DayState.CANCELLED)
+        .values(
+            "distribution_day__date",
+            "distribution_day__pickup_point__name",
+            "subscription__contract__plan__name",
+        )
+        .annotate(
+            baskets=Sum("quantity"),
+            transferred=Sum("quantity", filter=Q(status=DeliveryStatus.TRANSFERRED)),
+        )
+        .order_by(
+            "distribution_day__date",
+            "distribution_day__pickup_point__name",
+            "subscription__contract__plan__name",
+        )
+    )
+    return [
+        BasketCount(
+            date=row["distribution_day__date"],
+            pickup_point=row["distribution_day__pickup_point__name"],
+            plan=row["subscription__contract__plan__name"],
+            baskets=row["baskets"],
+            transferred=row["transferred"] or 0,
+        )
+        for row in rows
+    ]

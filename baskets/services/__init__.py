@@ -1,0 +1,49 @@
+"""Things that happen to basket subscriptions, one module per part of the domain."""
+
+from baskets.services.absences import (
+    claim_basket,
+    pause_subscription,
+    skip_delivery,
+    skipped_dates,
+    transfer_delivery,
+)
+from baskets.services.compositions import announce_composition
+from baskets.services.generation import (
+    GENERATION_WEEKS,
+    POINTS_PER_CHUNK,
+    generate_basket_deliveries,
+    generation_chunks,
+)
+from baskets.services.subscriptions import (
+    OFFER_HOURS,
+    accept_offered_place,
+    contract_delivery_dates,
+    leave_contract,
+    live_subscription,
+    offer_free_place,
+    refresh_subscription_states,
+    subscribe,
+    waiting_position,
+)
+
+__all__ = [
+    "GENERATION_WEEKS",
+    "OFFER_HOURS",
+    "POINTS_PER_CHUNK",
+    "accept_offered_place",
+    "announce_composition",
+    "claim_basket",
+    "contract_delivery_dates",
+    "generate_basket_deliveries",
+    "generation_chunks",
+    "leave_contract",
+    "live_subscription",
+    "offer_free_place",
+    "pause_subscription",
+    "refresh_subscription_states",
+    "skip_delivery",
+    "skipped_dates",
+    "subscribe",
+    "transfer_delivery",
+    "waiting_position",
+]

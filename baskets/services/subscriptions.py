@@ -1,0 +1,285 @@
+"""Signing up, the waiting list, leaving, and the states that follow the calendar. One
+transaction each."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from baskets.errors import NotYourSubscription, PlaceRefused, SubscriptionRefused
+from baskets.models import (
+    HOLDING_STATES,
+    Absence,
+    AbsenceKind,
+    Contract,
+    ContractPickupPoint,
+    PlanFrequency,
+    Sharing,
+    Subscription,
+    SubscriptionState,
+)
+from deliveries.services import closures_by_point, plan_days
+
+# How long someone at the head of the waiting list has to accept a place that freed up.
+OFFER_HOURS = 48
+
+
+def contract_delivery_dates(contract: Contract, pickup_point) -> list[date]:
+    """The dates a contract delivers at a pickup point over its whole season: the point's
+    distribution dates between the contract's dates, closures left out, every other one for an
+    every-other-day plan. Read from the schedules, so the whole season is known before the
+    calendar reaches it."""
+
+    closures = closures_by_point([pickup_point], contract.starts_on, contract.ends_on)
+    planned = plan_days(
+        pickup_point, closures[pickup_point.pk], contract.starts_on, contract.ends_on
+    )
+    dates = sorted(day for day, plan in planned.items() if not plan.closure_reason)
+    if contract.plan.frequency == PlanFrequency.EVERY_OTHER_DAY:
+        dates = dates[::2]
+    return dates
+
+
+@transaction.atomic
+def subscribe(
+    member,
+    contract: Contract,
+    pickup_point,
+    *,
+    quantity: int = 1,
+    agreed: bool,
+    co_holder=None,
+    sharing: str = Sharing.ALONE,
+    today: date | None = None,
+) -> Subscription:
+    """A member signs up for a contract at a pickup point: active if there is room there, on
+    the waiting list otherwise. The place's row is locked while counting, so two members
+    never both get the last place."""
+    today = today or timezone.localdate()
+    if not agreed:
+        raise SubscriptionRefused(_("Please read and accept the contract's terms."))
+    if quantity is None or quantity < 1:
+        raise SubscriptionRefused(_("Choose at least one basket per delivery."))
+    if not contract.signup_opens_on <= today <= contract.signup_closes_on:
+        raise SubscriptionRefused(
+            _("Sign-up for this contract is open from %(opens)s to %(closes)s.")
+            % {
+                "opens": contract.signup_opens_on.strftime("%d/%m/%Y"),
+                "closes": contract.signup_closes_on.strftime("%d/%m/%Y"),
+            }
+        )
+    if co_holder is not None and co_holder.pk == member.pk:
+        raise SubscriptionRefused(_("The co-holder must be another household."))
+    if co_holder is None:
+        sharing = Sharing.ALONE
+    place = (
+        ContractPickupPoint.objects.select_for_update()
+        .filter(contract=contract, pickup_point=pickup_point)
+        .first()
+    )
+    if place is None:
+        raise SubscriptionRefused(_("This contract is not delivered at this pickup point."))
+    if not [day for day in contract_delivery_dates(contract, pickup_point) if day >= today]:
+        raise SubscriptionRefused(
+            _("This contract has no delivery date left at this pickup point.")
+        )
+    if live_subscription(member, contract) is not None:
+        raise SubscriptionRefused(_("You are already subscribed to this contract."))
+    # Those already waiting go first, even if a place has freed up and not yet been offered.
+    taken = Subscription.objects.filter(
+        contract=contract,
+        pickup_point=pickup_point,
+        state__in=(*HOLDING_STATES, SubscriptionState.WAITING),
+    ).count()
+    state = SubscriptionState.ACTIVE if taken < place.capacity else SubscriptionState.WAITING
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(
+                contract=contract,
+                pickup_point=pickup_point,
+                member=member,
+                co_holder=co_holder,
+                sharing=sharing,
+                quantity=quantity,
+                state=state,
+                agreed_at=timezone.now(),
+            )
+    except IntegrityError as error:  # the same member signing up twice at once
+        raise SubscriptionRefused(_("You are already subscribed to this contract.")) from error
+
+
+def live_subscription(member, contract: Contract) -> Subscription | None:
+    return (
+        Subscription.objects.filter(contract=contract, member=member)
+        .exclude(state__in=(SubscriptionState.CANCELLED, SubscriptionState.ENDED))
+        .first()
+    )
+
+
+def _lock_place(contract_id: int, pickup_point_id: int) -> ContractPickupPoint:
+    return ContractPickupPoint.objects.select_for_update().get(
+        contract_id=contract_id, pickup_point_id=pickup_point_id
+    )
+
+
+def _own_subscription(member, subscription_id: int) -> Subscription:
+    subscription = (
+        Subscription.objects.select_related("contract__plan", "pickup_point")
+        .filter(pk=subscription_id, member=member)
+        .first()
+    )
+    if subscription is None:
+        raise NotYourSubscription(_("This subscription is not yours."))
+    return subscription
+
+
+@transaction.atomic
+def offer_free_place(place_id: int, now=None) -> tuple[list[Subscription], list[Subscription]]:
+    """At one contract's pickup point: offers nobody accepted in time lapse (their waiting
+    entries are cancelled), then each free place is offered to the next person waiting, for
+    ``OFFER_HOURS``. Pending offers hold their place, so running it twice offers nothing more.
+    Returns the subscriptions newly offered a place, and those whose offer lapsed, to email."""
+    now = now or timezone.now()
+    place = (
+        ContractPickupPoint.objects.select_for_update(of=("self",))
+        .select_related("contract")
+        .filter(pk=place_id)
+        .first()
+    )
+    if place is None:
+        return [], []
+    waiting = Subscription.objects.filter(
+        contract_id=place.contract_id,
+        pickup_point_id=place.pickup_point_id,
+        state=SubscriptionState.WAITING,
+    )
+    lapsed = list(waiting.filter(offer_expires_at__lt=now))
+    waiting.filter(pk__in=[sub.pk for sub in lapsed]).update(state=SubscriptionState.CANCELLED)
+    if place.contract.ends_on < timezone.localdate(now):
+        return [], lapsed
+    taken = Subscription.objects.filter(
+        contract_id=place.contract_id,
+        pickup_point_id=place.pickup_point_id,
+    ).filter(
+        Q(state__in=HOLDING_STATES) | Q(state=SubscriptionState.WAITING, offer_expires_at__gte=now)
+    )
+    free = place.capacity - taken.count()
+    if free <= 0:
+        return [], lapsed
+    offered = list(
+        waiting.filter(offer_expires_at__isnull=True).order_by("created_at", "pk")[:free]
+    )
+    expires_at = now + timedelta(hours=OFFER_HOURS)
+    Subscription.objects.filter(pk__in=[sub.pk for sub in offered]).update(
+        offer_expires_at=expires_at
+    )
+    for subscription in offered:
+        subscription.offer_expires_at = expires_at
+    return offered, lapsed
+
+
+def places_with_waiting_lists() -> list[int]:
+    waiting = Subscription.objects.filter(
+        contract_id=OuterRef("contract_id"),
+        pickup_point_id=OuterRef("pickup_point_id"),
+        state=SubscriptionState.WAITING,
+    )
+    return list(ContractPickupPoint.objects.filter(Exists(waiting)).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def accept_offered_place(member, subscription_id: int, now=None) -> Subscription:
+    """The member takes the place offered to them before it lapses: they become active."""
+    now = now or timezone.now()
+    subscription = _own_subscription(member, subscription_id)
+    _lock_place(subscription.contract_id, subscription.pickup_point_id)
+    subscription.refresh_from_db()
+    if subscription.state != SubscriptionState.WAITING or subscription.offer_expires_at is None:
+        if subscription.state in HOLDING_STATES:
+            raise PlaceRefused(_("You already have your place in this contract."))
+        if subscription.state == SubscriptionState.WAITING:
+            raise PlaceRefused(
+                _("No place has been offered to you yet: you are number %(n)s on the waiting list.")
+                % {"n": waiting_position(subscription)}
+            )
+        raise PlaceRefused(_("This place is no longer offered to you."))
+    if subscription.offer_expires_at < now:
+        raise PlaceRefused(
+            _("This offer lapsed on %(when)s and went to the next person waiting.")
+            % {"when": date_format(timezone.localtime(subscription.offer_expires_at), "l j F, H:i")}
+        )
+    subscription.state = SubscriptionState.ACTIVE
+    subscription.offer_expires_at = None
+    subscription.save(update_fields=["state", "offer_expires_at"])
+    return subscription
+
+
+@transaction.atomic
+def leave_contract(member, subscription_id: int, today: date | None = None) -> Subscription:
+    """The member leaves the waiting list, declines a place offered, or withdraws before the
+    season starts. A place freed is offered to the next person waiting (after commit)."""
+    today = today or timezone.localdate()
+    subscription = _own_subscription(member, subscription_id)
+    place = _lock_place(subscription.contract_id, subscription.pickup_point_id)
+    subscription.refresh_from_db()
+    if subscription.state in (SubscriptionState.CANCELLED, SubscriptionState.ENDED):
+        raise PlaceRefused(_("This subscription has already ended."))
+    if subscription.state in HOLDING_STATES and subscription.contract.starts_on <= today:
+        raise PlaceRefused(
+            _("Your season has started: ask the contract's coordinator to end your commitment.")
+        )
+    frees_a_place = subscription.state in HOLDING_STATES or subscription.offer_expires_at
+    subscription.state = SubscriptionState.CANCELLED
+    subscription.offer_expires_at = None
+    subscription.save(update_fields=["state", "offer_expires_at"])
+    if frees_a_place:
+        from baskets.tasks import offer_free_places
+
+        offer_free_places.delay_on_commit([place.pk])
+    return subscription
+
+
+def waiting_position(subscription: Subscription) -> int:
+    """1 for the head of the waiting list of its contract at its pickup point."""
+    return (
+        Subscription.objects.filter(
+            contract_id=subscription.contract_id,
+            pickup_point_id=subscription.pickup_point_id,
+            state=SubscriptionState.WAITING,
+        )
+        .filter(
+            Q(created_at__lt=subscription.created_at)
+            | Q(created_at=subscription.created_at, pk__lt=subscription.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+@transaction.atomic
+def refresh_subscription_states(today: date | None = None) -> int:
+    """Subscriptions follow the calendar: paused while a pause covers today, active again
+    after it, ended once their contract is over (waiting entries too). A few queries whatever
+    the number of subscriptions; running it twice changes nothing. Returns rows changed."""
+    today = today or timezone.localdate()
+    pausing = Absence.objects.filter(
+        subscription_id=OuterRef("pk"),
+        kind=AbsenceKind.PAUSE,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    )
+    running = Subscription.objects.filter(contract__ends_on__gte=today)
+    changed = running.filter(Exists(pausing), state=SubscriptionState.ACTIVE).update(
+        state=SubscriptionState.PAUSED
+    )
+    changed += running.filter(~Exists(pausing), state=SubscriptionState.PAUSED).update(
+        state=SubscriptionState.ACTIVE
+    )
+    changed += Subscription.objects.filter(
+        contract__ends_on__lt=today,
+        state__in=(*HOLDING_STATES, SubscriptionState.WAITING),
+    ).update(state=SubscriptionState.ENDED, offer_expires_at=None)
+    return changed
