@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,3 +362,16 @@ def basket_counts(producer, first: date, last: date) -> list[BasketCount]:
         )
         for row in rows
     ]
+
+
+def places_taken(contract_ids) -> dict[tuple[int, int], int]:
+    """Places held or waited for, per contract and pickup point: what sign-up counts against
+    capacity. One query."""
+    rows = (
+        Subscription.objects.filter(
+            contract_id__in=contract_ids, state__in=(*HOLDING_STATES, SubscriptionState.WAITING)
+        )
+        .values("contract_id", "pickup_point_id")
+        .annotate(taken=Count("pk"))
+    )
+    return {(row["contract_id"], row["pickup_point_id"]): row["taken"] for row in rows}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home-page"),
     path("producteurs/", include("producers.urls")),
     path("lieux-de-distribution/", include("deliveries.urls")),
+    path("paniers/", include("baskets.urls")),
     path("mon-exploitation/", include("producers.space_urls")),
     # Same URL and name as Oscar's product page, answered by our subclass (no catalogue fork).
     re_path(

@@ -1,0 +1,260 @@
+"""Members' pages for AMAP baskets: the contracts open for sign-up, and their own baskets."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView, View
+
+from baskets.errors import BasketError
+from baskets.forms import PauseForm, SubscribeForm, TransferForm
+from baskets.models import Subscription, SubscriptionState
+from baskets.selectors import (
+    member_subscriptions,
+    offered_baskets_for,
+    open_contracts,
+    places_taken,
+)
+from baskets.services import (
+    accept_offered_place,
+    claim_basket,
+    contract_delivery_dates,
+    leave_contract,
+    pause_subscription,
+    skip_delivery,
+    subscribe,
+    transfer_delivery,
+    waiting_position,
+)
+
+
+def with_room(contracts):
+    """Each contract's places, each told how many households it can still take."""
+    contracts = list(contracts)
+    taken = places_taken([contract.pk for contract in contracts])
+    for contract in contracts:
+        contract.place_list = list(contract.places.all())
+        for place in contract.place_list:
+            place.left = max(place.capacity - taken.get((contract.pk, place.pickup_point_id), 0), 0)
+    return contracts
+
+
+class ContractListView(TemplateView):
+    template_name = "baskets/contracts.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["contracts"] = with_room(open_contracts())
+        return ctx
+
+
+class ContractDetailView(DetailView):
+    """A contract's terms and, for a signed-in member, the sign-up form."""
+
+    template_name = "baskets/contract.html"
+    context_object_name = "contract"
+
+    def get_queryset(self):
+        return open_contracts()
+
+    def get_form(self):
+        places = self.object.place_list
+        data = self.request.POST if self.request.method == "POST" else None
+        return SubscribeForm(data, places=places)
+
+    def get_object(self, queryset=None):
+        contract = super().get_object(queryset)
+        return with_room([contract])[0]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", self.get_form())
+        places = self.object.place_list
+        ctx["dates_by_point"] = [
+            (place, contract_delivery_dates(self.object, place.pickup_point)) for place in places
+        ]
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
+        self.object = self.get_object()
+        form = self.get_form()
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                subscription = subscribe(
+                    request.user,
+                    self.object,
+                    data["point"],
+                    quantity=data["quantity"],
+                    agreed=data["agreed"],
+                    co_holder=data["co_holder_email"],
+                    sharing=data.get("sharing") or "alone",
+                )
+            except BasketError as error:
+                form.add_error(None, str(error))
+            else:
+                self.tell_member(subscription)
+                return redirect("baskets:mine")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def tell_member(self, subscription: Subscription) -> None:
+        if subscription.state == SubscriptionState.WAITING:
+            messages.warning(
+                self.request,
+                _(
+                    "The contract is full at %(point)s: you are number %(n)s on the waiting "
+                    "list. We will email you when a place frees up."
+                )
+                % {"point": subscription.pickup_point.name, "n": waiting_position(subscription)},
+            )
+        else:
+            messages.success(
+                self.request,
+                _("You are subscribed to %(plan)s at %(point)s.")
+                % {
+                    "plan": subscription.contract.plan.name,
+                    "point": subscription.pickup_point.name,
+                },
+            )
+
+
+class MyBasketsView(LoginRequiredMixin, TemplateView):
+    """The member's subscriptions, their coming deliveries, and baskets offered to them."""
+
+    template_name = "baskets/mine.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["subscriptions"] = member_subscriptions(user)
+        for entry in ctx["subscriptions"]:
+            if entry.subscription.state == SubscriptionState.WAITING:
+                entry.position = waiting_position(entry.subscription)
+        ctx["offered"] = offered_baskets_for(user)
+        ctx["pause_form"] = PauseForm()
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class MemberActionView(LoginRequiredMixin, View):
+    """A POST that does one thing to the member's subscription, then back to their page with
+    what happened, or why not."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.act(request, **kwargs)
+        except BasketError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect(f"{reverse('baskets:mine')}#{self.anchor(**kwargs)}")
+
+    def anchor(self, **kwargs) -> str:
+        return f"subscription-{kwargs['pk']}"
+
+    def act(self, request, **kwargs) -> str:
+        raise NotImplementedError
+
+
+def _when(day) -> str:
+    return date_format(timezone.localtime(day.starts_at), "l j F")
+
+
+class SkipDeliveryView(MemberActionView):
+    def act(self, request, pk, day_id):
+        absence = skip_delivery(request.user, pk, day_id)
+        return _("Your basket of %(date)s is skipped.") % {
+            "date": date_format(absence.starts_on, "l j F")
+        }
+
+
+class TransferDeliveryView(MemberActionView):
+    def act(self, request, pk, day_id):
+        form = TransferForm(request.POST)
+        if not form.is_valid():
+            raise BasketError(_("Choose whom the basket goes to."))
+        transfer = transfer_delivery(
+            request.user, pk, day_id, form.cleaned_data["kind"], form.cleaned_data["recipient_name"]
+        )
+        when = _when(transfer.distribution_day)
+        if transfer.kind == "named":
+            return _("%(name)s will collect your basket on %(date)s.") % {
+                "name": transfer.recipient_name,
+                "date": when,
+            }
+        if transfer.kind == "food_aid":
+            return _("Your basket of %(date)s goes to %(partner)s. Thank you!") % {
+                "date": when,
+                "partner": transfer.subscription.pickup_point.food_aid_partner,
+            }
+        return _("Your basket of %(date)s is offered to the other members.") % {"date": when}
+
+
+class PauseView(MemberActionView):
+    def act(self, request, pk):
+        form = PauseForm(request.POST)
+        if not form.is_valid():
+            raise BasketError(_("Give the first and last days of your pause."))
+        absence = pause_subscription(
+            request.user, pk, form.cleaned_data["starts_on"], form.cleaned_data["ends_on"]
+        )
+        return _("Your baskets are paused from %(first)s to %(last)s.") % {
+            "first": date_format(absence.starts_on, "j F"),
+            "last": date_format(absence.ends_on, "j F Y"),
+        }
+
+
+class AcceptPlaceView(MemberActionView):
+    def act(self, request, pk):
+        subscription = accept_offered_place(request.user, pk)
+        return _("Welcome! Your place in %(plan)s at %(point)s is confirmed.") % {
+            "plan": subscription.contract.plan.name,
+            "point": subscription.pickup_point.name,
+        }
+
+
+class LeaveContractView(MemberActionView):
+    def act(self, request, pk):
+        subscription = leave_contract(request.user, pk)
+        return _("You have left %(plan)s (%(season)s).") % {
+            "plan": subscription.contract.plan.name,
+            "season": subscription.contract.name,
+        }
+
+
+class ClaimBasketView(MemberActionView):
+    def anchor(self, **kwargs) -> str:
+        return "offered"
+
+    def act(self, request, pk):
+        transfer = claim_basket(request.user, pk)
+        return _("The basket is yours: collect it at %(point)s on %(date)s.") % {
+            "point": transfer.subscription.pickup_point.name,
+            "date": _when(transfer.distribution_day),
+        }
+
+
+class ContractPdfView(LoginRequiredMixin, View):
+    """The printable summary of a member's contract: theirs or their co-holder's only."""
+
+    def get(self, request, pk):
+        from baskets.contract_pdf import contract_summary_pdf  # TODO move up once it lands
+
+        subscription = get_object_or_404(
+            Subscription.objects.select_related(
+                "contract__plan__producer", "pickup_point", "member", "co_holder"
+            ),
+            pk=pk,
+        )
+        if request.user.pk not in (subscription.member_id, subscription.co_holder_id):
+            raise Http404
+        response = HttpResponse(contract_summary_pdf(subscription), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="contrat-{subscription.pk}.pdf"'
+        return response
