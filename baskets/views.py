@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
+from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
 from baskets.forms import PauseForm, SubscribeForm, TransferForm
 from baskets.models import Subscription, SubscriptionState
@@ -245,8 +246,6 @@ class ContractPdfView(LoginRequiredMixin, View):
     """The printable summary of a member's contract: theirs or their co-holder's only."""
 
     def get(self, request, pk):
-        from baskets.contract_pdf import contract_summary_pdf  # TODO move up once it lands
-
         subscription = get_object_or_404(
             Subscription.objects.select_related(
                 "contract__plan__producer", "pickup_point", "member", "co_holder"
