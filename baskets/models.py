@@ -416,4 +416,4 @@ class CompositionLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} {self.quantity} {self.unit}".strip()
+        return f"{self.name} {self.quantity.normalize():f} {self.unit}".strip()

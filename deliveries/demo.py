@@ -45,6 +45,16 @@ PICKUP_POINTS = [
     ),
 ]
 
+# The association each pickup point gives baskets to when a member hands one to food aid.
+FOOD_AID_PARTNERS = {
+    "Maison de quartier Thabor": "Restos du Cœur de Rennes",
+    "Salle Saint-Hélier": "Restos du Cœur de Rennes",
+    "Carré Sévigné": "Épicerie solidaire de Cesson-Sévigné",
+    "Halle de Bruz": "Secours populaire de Bruz",
+    "Ferme de la Chaperonnais": "Banque alimentaire de Betton",
+    "Centre social de Vitré": "Secours catholique de Vitré",
+}
+
 
 @transaction.atomic
 def ensure_pickup_points(*, coordinator=None, volunteer=None) -> list[PickupPoint]:
@@ -72,6 +82,7 @@ def ensure_pickup_points(*, coordinator=None, volunteer=None) -> list[PickupPoin
                 access_notes="Accès de plain-pied ; parking vélos devant l'entrée.",
                 capacity=60,
                 contact_email=f"contact@{collective.slug}.example.fr",
+                food_aid_partner=FOOD_AID_PARTNERS.get(name, ""),
             )
             Schedule.objects.create(
                 pickup_point=point,
@@ -81,6 +92,10 @@ def ensure_pickup_points(*, coordinator=None, volunteer=None) -> list[PickupPoin
                 cutoff_hours=48,
                 valid_from=dt.date(2026, 9, 1),
             )
+        elif not point.food_aid_partner and FOOD_AID_PARTNERS.get(name):
+            # points made before partners existed; one an admin changed is left alone
+            point.food_aid_partner = FOOD_AID_PARTNERS[name]
+            point.save(update_fields=["food_aid_partner"])
         if index == 0:
             if coordinator is not None:
                 point.coordinators.add(coordinator)

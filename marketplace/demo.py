@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
+from baskets.demo import ensure_demo_baskets
 from deliveries.demo import ensure_pickup_points
 from deliveries.geocoding import locate_town
 from marketplace.demo_orders import ensure_demo_orders
@@ -329,5 +330,7 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
         coordinator=User.objects.get(email=DEMO_ACCOUNTS[3][0]),
         volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
     )
-    ensure_demo_orders(User.objects.get(email=DEMO_ACCOUNTS[0][0]), producers[0], rng)
+    first_member = User.objects.get(email=DEMO_ACCOUNTS[0][0])
+    ensure_demo_orders(first_member, producers[0], rng)
+    ensure_demo_baskets(first_member, producers, rng)
     return accounts

@@ -83,8 +83,8 @@ def ensure_demo_orders(first_member, first_producer, rng: random.Random, per_day
     placed = 0
     for day in days + [just_closed] * bool(just_closed):
         at = day.cutoff_at - timedelta(hours=20) if day is just_closed else None
-        for member in rng.sample(members, per_day):
-            chosen = rng.sample(products, 3)
+        for member in rng.sample(members, min(per_day, len(members))):
+            chosen = rng.sample(products, min(3, len(products)))
             if day is just_closed and not any(p in own for p in chosen):
                 chosen[0] = rng.choice(own)
             items = [(product, rng.randint(1, 3)) for product in chosen]
