@@ -127,7 +127,7 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
     transfers = {
         (transfer.subscription_id, transfer.distribution_day_id): transfer
         for transfer in BasketTransfer.objects.filter(subscription__in=running).select_related(
-            "claimed_by"
+            "claimed_by", "distribution_day"
         )
     }
     all_dates = {day.date for point_days in days_of.values() for day in point_days}
@@ -339,7 +339,9 @@ def basket_counts(producer, first: date, last: date) -> list[BasketCount]:
         .exclude(distribution_day__state=DayState.CANCELLED)
         .values(
             "distribution_day__date",
+            "distribution_day__pickup_point_id",
             "distribution_day__pickup_point__name",
+            "subscription__contract__plan_id",
             "subscription__contract__plan__name",
         )
         .annotate(
@@ -349,7 +351,9 @@ def basket_counts(producer, first: date, last: date) -> list[BasketCount]:
         .order_by(
             "distribution_day__date",
             "distribution_day__pickup_point__name",
+            "distribution_day__pickup_point_id",
             "subscription__contract__plan__name",
+            "subscription__contract__plan_id",
         )
     )
     return [

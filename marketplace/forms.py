@@ -19,6 +19,6 @@ class AccessibleFormMixin:
             if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"
                 if "form-control" in attrs.get("class", ""):
                     attrs["class"] += " is-invalid"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from producers import basket_views
 from producers import space_views as views
 
 app_name = "producer_space"
@@ -26,6 +27,12 @@ urlpatterns = [
         "colisage/<int:pk>.<str:format>",
         views.PackingListView.as_view(),
         name="packing-list-file",
+    ),
+    path("paniers/", basket_views.BasketsView.as_view(), name="baskets"),
+    path(
+        "paniers/<int:plan_id>/<str:day>/composition/",
+        basket_views.CompositionView.as_view(),
+        name="composition",
     ),
     path("profil/", views.ProfileView.as_view(), name="profile"),
 ]

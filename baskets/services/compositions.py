@@ -37,6 +37,10 @@ def announce_composition(
         raise CompositionRefused(_("This delivery is past."))
     if day not in plan_delivery_dates(plan, day, day):
         raise CompositionRefused(_("No contract of this plan delivers on that date."))
+    if len(note.strip()) > DeliveryComposition._meta.get_field("note").max_length:
+        raise CompositionRefused(_("Keep the note under 300 characters."))
+    if any(not name.strip() and quantity for name, quantity, _unit in lines):
+        raise CompositionRefused(_("Each product needs a name."))
     lines = [
         (name.strip(), quantity, unit.strip()) for name, quantity, unit in lines if name.strip()
     ]
