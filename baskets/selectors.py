@@ -65,10 +65,11 @@ class ComingDelivery:
     deadline: datetime
     transfer: BasketTransfer | None = None
     composition: DeliveryComposition | None = None
+    now: datetime | None = None
 
     @property
     def can_change(self) -> bool:
-        return timezone.now() < self.deadline
+        return (self.now or timezone.now()) < self.deadline
 
     @property
     def is_skipped(self) -> bool:
@@ -163,6 +164,7 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
                     deadline=day.starts_at - timedelta(hours=contract.absence_deadline_hours),
                     transfer=transfer,
                     composition=compositions.get((contract.plan_id, day.date)),
+                    now=now,
                 )
             )
         season = season or contract_delivery_dates(contract, sub.pickup_point)
@@ -184,10 +186,11 @@ class OfferedBasket:
     transfer: BasketTransfer
     opens_at: datetime
     composition: DeliveryComposition | None
+    now: datetime | None = None
 
     @property
     def is_open(self) -> bool:
-        return timezone.now() >= self.opens_at
+        return (self.now or timezone.now()) >= self.opens_at
 
 
 def offered_baskets_for(member, now=None) -> list[OfferedBasket]:
@@ -241,6 +244,7 @@ def offered_baskets_for(member, now=None) -> list[OfferedBasket]:
                 transfer,
                 opens_at,
                 compositions.get((sub.contract.plan_id, transfer.distribution_day.date)),
+                now,
             )
         )
     return offered
@@ -267,8 +271,8 @@ class PickupListBasket:
 
 def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
     """The baskets handed out on a distribution day, sorted by the name of who collects them:
-    a transferred basket says who collects it for whom. Skipped baskets are left out. Four
-    queries whatever the number of baskets."""
+    a transferred basket says who collects it for whom. Skipped baskets are left out. A fixed
+    number of queries (six) whatever the number of baskets."""
     deliveries = list(
         BasketDelivery.objects.filter(distribution_day=day, status__in=BROUGHT_STATUSES)
         .select_related(
