@@ -21,5 +21,11 @@ urlpatterns = [
     path("mes-paniers/<int:pk>/accepter/", views.AcceptPlaceView.as_view(), name="accept"),
     path("mes-paniers/<int:pk>/quitter/", views.LeaveContractView.as_view(), name="leave"),
     path("mes-paniers/<int:pk>/contrat.pdf", views.ContractPdfView.as_view(), name="pdf"),
+    path("coordination/", views.CoordinationView.as_view(), name="coordination"),
+    path(
+        "coordination/adhesion/<int:pk>/fin/",
+        views.EndCommitmentView.as_view(),
+        name="end-commitment",
+    ),
     path("paniers-proposes/<int:pk>/", views.ClaimBasketView.as_view(), name="claim"),
 ]

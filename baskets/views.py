@@ -16,15 +16,19 @@ from baskets.errors import BasketError
 from baskets.forms import PauseForm, SubscribeForm, TransferForm
 from baskets.models import Subscription, SubscriptionState
 from baskets.selectors import (
+    managed_places,
+    manages_any_contract,
     member_subscriptions,
     offered_baskets_for,
     open_contracts,
+    person_name,
     places_taken,
 )
 from baskets.services import (
     accept_offered_place,
     claim_basket,
     contract_delivery_dates,
+    end_commitment,
     leave_contract,
     pause_subscription,
     skip_delivery,
@@ -139,6 +143,7 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
             if entry.subscription.state == SubscriptionState.WAITING:
                 entry.position = waiting_position(entry.subscription)
         ctx["offered"] = offered_baskets_for(user)
+        ctx["coordinates"] = manages_any_contract(user)
         ctx["pause_form"] = PauseForm()
         ctx["today"] = timezone.localdate()
         return ctx
@@ -257,3 +262,36 @@ class ContractPdfView(LoginRequiredMixin, View):
         response = HttpResponse(contract_summary_pdf(subscription), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="contrat-{subscription.pk}.pdf"'
         return response
+
+
+class CoordinationView(LoginRequiredMixin, TemplateView):
+    """For coordinators (référents) and producers: each contract's members and waiting list at
+    the pickup points they look after."""
+
+    template_name = "baskets/coordination.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["places"] = managed_places(self.request.user)
+        return ctx
+
+
+class EndCommitmentView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        try:
+            subscription = end_commitment(request.user, pk)
+        except BasketError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(member)s no longer holds %(plan)s at %(point)s; the place goes to the waiting list."
+                )
+                % {
+                    "member": person_name(subscription.member),
+                    "plan": subscription.contract.plan.name,
+                    "point": subscription.pickup_point.name,
+                },
+            )
+        return redirect("baskets:coordination")

@@ -14,6 +14,7 @@ from baskets.models import (
     HOLDING_STATES,
     Absence,
     AbsenceKind,
+    BasketDelivery,
     Contract,
     ContractPickupPoint,
     PlanFrequency,
@@ -21,6 +22,7 @@ from baskets.models import (
     Subscription,
     SubscriptionState,
 )
+from baskets.tasks import offer_free_places
 from deliveries.services import closures_by_point, plan_days
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
@@ -235,9 +237,8 @@ def leave_contract(member, subscription_id: int, today: date | None = None) -> S
     subscription.state = SubscriptionState.CANCELLED
     subscription.offer_expires_at = None
     subscription.save(update_fields=["state", "offer_expires_at"])
+    _drop_coming_deliveries(subscription, today)
     if frees_a_place:
-        from baskets.tasks import offer_free_places
-
         offer_free_places.delay_on_commit([place.pk])
     return subscription
 
@@ -283,3 +284,53 @@ def refresh_subscription_states(today: date | None = None) -> int:
         state__in=(*HOLDING_STATES, SubscriptionState.WAITING),
     ).update(state=SubscriptionState.ENDED, offer_expires_at=None)
     return changed
+
+
+def manages_place(user, contract: Contract, pickup_point) -> bool:
+    """Staff, the contract's coordinators, the pickup point's coordinators and the plan's
+    producer manage the contract's subscriptions at that point."""
+    if user.is_staff:
+        return True
+    return (
+        contract.coordinators.filter(pk=user.pk).exists()
+        or pickup_point.coordinators.filter(pk=user.pk).exists()
+        or contract.plan.producer.partner.users.filter(pk=user.pk).exists()
+    )
+
+
+@transaction.atomic
+def end_commitment(manager, subscription_id: int, today: date | None = None) -> Subscription:
+    """A coordinator ends a member's commitment (moving away, a household that stopped): it
+    is cancelled before the season starts, ended once it has started; the place freed goes to
+    the waiting list (after commit)."""
+    today = today or timezone.localdate()
+    subscription = (
+        Subscription.objects.select_related("contract__plan__producer__partner", "pickup_point")
+        .filter(pk=subscription_id)
+        .first()
+    )
+    if subscription is None or not manages_place(
+        manager, subscription.contract, subscription.pickup_point
+    ):
+        raise NotYourSubscription(_("You do not manage this contract at this pickup point."))
+    place = _lock_place(subscription.contract_id, subscription.pickup_point_id)
+    subscription.refresh_from_db()
+    if subscription.state in (SubscriptionState.CANCELLED, SubscriptionState.ENDED):
+        raise PlaceRefused(_("This subscription has already ended."))
+    started = subscription.contract.starts_on <= today
+    held = subscription.state in HOLDING_STATES
+    subscription.state = (
+        SubscriptionState.ENDED if started and held else SubscriptionState.CANCELLED
+    )
+    subscription.offer_expires_at = None
+    subscription.save(update_fields=["state", "offer_expires_at"])
+    _drop_coming_deliveries(subscription, today)
+    offer_free_places.delay_on_commit([place.pk])
+    return subscription
+
+
+def _drop_coming_deliveries(subscription: Subscription, today: date) -> None:
+    """A subscription that stops has no basket on the days still to come."""
+    BasketDelivery.objects.filter(
+        subscription=subscription, distribution_day__date__gt=today
+    ).delete()
