@@ -25,3 +25,7 @@ class PlaceRefused(BasketError):
 
 class CompositionRefused(BasketError):
     pass
+
+
+class ChoiceRefused(BasketError):
+    """A variable contract's choice of products that cannot be taken."""

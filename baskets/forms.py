@@ -30,8 +30,10 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
         error_messages={"required": _("Please read and accept the contract's terms.")},
     )
 
-    def __init__(self, *args, places, **kwargs):
+    def __init__(self, *args, places, products=(), **kwargs):
         super().__init__(*args, **kwargs)
+        add_product_fields(self, products, {})
+        self.order_fields([name for name in self.fields if name != "agreed"] + ["agreed"])
         self.points = {str(place.pickup_point_id): place.pickup_point for place in places}
         self.fields["pickup_point"].choices = [
             (str(place.pickup_point_id), f"{place.pickup_point.name} ({place.pickup_point.town})")
@@ -51,6 +53,7 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        data["choice"] = chosen_quantities(self)
         if data.get("pickup_point"):
             data["point"] = self.points[data["pickup_point"]]
         if data.get("co_holder_email") and not data.get("sharing"):
@@ -68,3 +71,36 @@ class TransferForm(AccessibleFormMixin, forms.Form):
 class PauseForm(AccessibleFormMixin, forms.Form):
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def add_product_fields(form, products, initial: dict[int, int]) -> None:
+    """One quantity per product of a variable contract, labelled with its price."""
+    for product in products:
+        form.fields[f"product_{product.product_id}"] = forms.IntegerField(
+            label=_("%(product)s (%(price)s € each)")
+            % {"product": product.title, "price": product.unit_price},
+            min_value=0,
+            max_value=99,
+            required=False,
+            initial=initial.get(product.product_id, 0),
+            widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        )
+
+
+def chosen_quantities(form) -> dict[int, int]:
+    return {
+        int(name.removeprefix("product_")): value or 0
+        for name, value in form.cleaned_data.items()
+        if name.startswith("product_")
+    }
+
+
+class ChoiceForm(forms.Form):
+    """What a member of a variable contract takes: usually, or at one delivery."""
+
+    def __init__(self, *args, products, initial_quantities=None, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        add_product_fields(self, products, initial_quantities or {})
+
+    def quantities(self) -> dict[int, int]:
+        return chosen_quantities(self)

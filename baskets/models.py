@@ -417,3 +417,42 @@ class CompositionLine(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.quantity.normalize():f} {self.unit}".strip()
+
+
+class DeliveryChoice(models.Model):
+    """What a member of a variable contract takes of the plan's products: their usual choice
+    (no day), or the choice for one delivery, which replaces it that day."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="choices")
+    distribution_day = models.ForeignKey(
+        "deliveries.DistributionDay",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="basket_choices",
+    )
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.PROTECT, related_name="basket_choices"
+    )
+    quantity = models.PositiveSmallIntegerField(_("quantity"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("basket choice")
+        verbose_name_plural = _("basket choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "product"],
+                condition=Q(distribution_day__isnull=True),
+                name="one_usual_choice_per_product",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "distribution_day", "product"],
+                condition=Q(distribution_day__isnull=False),
+                name="one_day_choice_per_product",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="basket_choice_quantity"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscription}: {self.quantity} × {self.product}"

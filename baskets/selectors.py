@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -12,8 +13,10 @@ from baskets.models import (
     BROUGHT_STATUSES,
     HOLDING_STATES,
     BasketDelivery,
+    BasketPlan,
     BasketTransfer,
     Contract,
+    ContractKind,
     ContractPickupPoint,
     DeliveryComposition,
     DeliveryStatus,
@@ -23,7 +26,8 @@ from baskets.models import (
     TransferKind,
 )
 from baskets.services.absences import MEMBERS_FIRST
-from baskets.services.subscriptions import contract_delivery_dates
+from baskets.services.choices import choice_of, choices_for, unit_prices
+from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
 
 CALENDAR_WEEKS = 8
@@ -52,6 +56,39 @@ def open_contracts(today: date | None = None):
     )
 
 
+@dataclass
+class ChosenProduct:
+    product_id: int
+    title: str
+    unit_price: Decimal
+    quantity: int = 0
+
+
+def plan_products(plan_ids) -> dict[int, list[ChosenProduct]]:
+    """The products members of the plans' variable contracts choose from, with their prices.
+    Two queries."""
+    by_plan: dict[int, list[ChosenProduct]] = defaultdict(list)
+    rows = list(
+        BasketPlan.products.through.objects.filter(basketplan_id__in=plan_ids)
+        .select_related("product")
+        .order_by("product__title")
+    )
+    prices = unit_prices({row.product_id for row in rows})
+    for row in rows:
+        by_plan[row.basketplan_id].append(
+            ChosenProduct(row.product_id, row.product.title, prices.get(row.product_id, Decimal(0)))
+        )
+    return by_plan
+
+
+def chosen_lines(chosen: dict[int, int], offered: list[ChosenProduct]) -> list[ChosenProduct]:
+    return [
+        ChosenProduct(p.product_id, p.title, p.unit_price, chosen[p.product_id])
+        for p in offered
+        if chosen.get(p.product_id)
+    ]
+
+
 def compositions_for(plan_ids, dates) -> dict[tuple[int, date], DeliveryComposition]:
     compositions = DeliveryComposition.objects.filter(
         plan_id__in=plan_ids, date__in=dates
@@ -67,6 +104,11 @@ class ComingDelivery:
     transfer: BasketTransfer | None = None
     composition: DeliveryComposition | None = None
     now: datetime | None = None
+    chosen: list["ChosenProduct"] = field(default_factory=list)
+
+    @property
+    def chosen_quantities(self) -> dict[int, int]:
+        return {line.product_id: line.quantity for line in self.chosen}
 
     @property
     def can_change(self) -> bool:
@@ -99,6 +141,13 @@ class MemberSubscription:
     subscription: Subscription
     deliveries: list[ComingDelivery] = field(default_factory=list)
     absences_used: int = 0
+    # Variable contracts: the plan's products with their prices, and the member's usual choice.
+    products: list["ChosenProduct"] = field(default_factory=list)
+    usual: list["ChosenProduct"] = field(default_factory=list)
+
+    @property
+    def usual_quantities(self) -> dict[int, int]:
+        return {line.product_id: line.quantity for line in self.usual}
 
     @property
     def absences_left(self) -> int:
@@ -134,9 +183,21 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
     }
     all_dates = {day.date for point_days in days_of.values() for day in point_days}
     compositions = compositions_for({sub.contract.plan_id for sub in running}, all_dates)
+    variable = [sub for sub in running if sub.contract.kind == ContractKind.VARIABLE]
+    variable_ids = {sub.pk for sub in variable}
+    choices, products = {}, {}
+    if variable:
+        choices = choices_for(
+            [sub.pk for sub in variable], [d.pk for ds in days_of.values() for d in ds]
+        )
+        products = plan_products({sub.contract.plan_id for sub in variable})
     result = []
     for sub in subscriptions:
         entry = MemberSubscription(sub)
+        if sub.pk in variable_ids:
+            offered = products.get(sub.contract.plan_id, [])
+            entry.products = offered
+            entry.usual = chosen_lines(choices.get((sub.pk, None), {}), offered)
         result.append(entry)
         if sub.state not in HOLDING_STATES:
             continue
@@ -166,6 +227,9 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
                     transfer=transfer,
                     composition=compositions.get((contract.plan_id, day.date)),
                     now=now,
+                    chosen=chosen_lines(choice_of(choices, sub.pk, day.pk), entry.products)
+                    if sub.pk in variable_ids
+                    else [],
                 )
             )
         season = season or contract_delivery_dates(contract, sub.pickup_point)
@@ -264,6 +328,7 @@ class PickupListBasket:
     status: str
     transfer_kind: str = ""
     composition: DeliveryComposition | None = None
+    chosen: list[ChosenProduct] = field(default_factory=list)  # variable contracts
 
     @property
     def is_transferred(self) -> bool:
@@ -291,6 +356,9 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
         {delivery.subscription.contract.plan_id for delivery in deliveries}, [day.date]
     )
     partner = day.pickup_point.food_aid_partner if deliveries else ""
+    variable = [d.subscription for d in deliveries if d.subscription.contract.kind == "variable"]
+    choices = choices_for([sub.pk for sub in variable], [day.pk]) if variable else {}
+    products = plan_products({sub.contract.plan_id for sub in variable}) if variable else {}
     rows = []
     for delivery in deliveries:
         sub = delivery.subscription
@@ -317,6 +385,9 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
                 status=delivery.status,
                 transfer_kind=transfer.kind if transfer else "",
                 composition=compositions.get((sub.contract.plan_id, day.date)),
+                chosen=chosen_lines(
+                    choice_of(choices, sub.pk, day.pk), products.get(sub.contract.plan_id, [])
+                ),
             )
         )
     rows.sort(key=lambda row: (row.collector.casefold(), row.plan))

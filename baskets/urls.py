@@ -17,6 +17,12 @@ urlpatterns = [
         views.TransferDeliveryView.as_view(),
         name="transfer",
     ),
+    path("mes-paniers/<int:pk>/choix/", views.ChooseContentsView.as_view(), name="choose-usual"),
+    path(
+        "mes-paniers/<int:pk>/choix/<int:day_id>/",
+        views.ChooseContentsView.as_view(),
+        name="choose-delivery",
+    ),
     path("mes-paniers/<int:pk>/pause/", views.PauseView.as_view(), name="pause"),
     path("mes-paniers/<int:pk>/accepter/", views.AcceptPlaceView.as_view(), name="accept"),
     path("mes-paniers/<int:pk>/quitter/", views.LeaveContractView.as_view(), name="leave"),

@@ -13,8 +13,8 @@ from django.views.generic import DetailView, TemplateView, View
 
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
-from baskets.forms import PauseForm, SubscribeForm, TransferForm
-from baskets.models import Subscription, SubscriptionState
+from baskets.forms import ChoiceForm, PauseForm, SubscribeForm, TransferForm
+from baskets.models import ContractKind, Subscription, SubscriptionState
 from baskets.selectors import (
     managed_places,
     manages_any_contract,
@@ -23,9 +23,12 @@ from baskets.selectors import (
     open_contracts,
     person_name,
     places_taken,
+    plan_products,
 )
 from baskets.services import (
     accept_offered_place,
+    choose_delivery_contents,
+    choose_usual_contents,
     claim_basket,
     contract_delivery_dates,
     end_commitment,
@@ -70,7 +73,10 @@ class ContractDetailView(DetailView):
     def get_form(self):
         places = self.object.place_list
         data = self.request.POST if self.request.method == "POST" else None
-        return SubscribeForm(data, places=places)
+        products = []
+        if self.object.kind == ContractKind.VARIABLE:
+            products = plan_products([self.object.plan_id]).get(self.object.plan_id, [])
+        return SubscribeForm(data, places=places, products=products)
 
     def get_object(self, queryset=None):
         contract = super().get_object(queryset)
@@ -101,6 +107,7 @@ class ContractDetailView(DetailView):
                     agreed=data["agreed"],
                     co_holder=data["co_holder_email"],
                     sharing=data.get("sharing") or "alone",
+                    choice=data["choice"],
                 )
             except BasketError as error:
                 form.add_error(None, str(error))
@@ -142,6 +149,20 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
         for entry in ctx["subscriptions"]:
             if entry.subscription.state == SubscriptionState.WAITING:
                 entry.position = waiting_position(entry.subscription)
+        for entry in ctx["subscriptions"]:
+            if entry.products:
+                sub = entry.subscription
+                entry.usual_form = ChoiceForm(
+                    products=entry.products,
+                    initial_quantities=entry.usual_quantities,
+                    auto_id=f"usual-{sub.pk}-%s",
+                )
+                for delivery in entry.deliveries:
+                    delivery.choice_form = ChoiceForm(
+                        products=entry.products,
+                        initial_quantities=delivery.chosen_quantities,
+                        auto_id=f"choice-{sub.pk}-{delivery.day.pk}-%s",
+                    )
         ctx["offered"] = offered_baskets_for(user)
         ctx["coordinates"] = manages_any_contract(user)
         ctx["pause_form"] = PauseForm()
@@ -201,6 +222,26 @@ class TransferDeliveryView(MemberActionView):
                 "partner": transfer.subscription.pickup_point.food_aid_partner,
             }
         return _("Your basket of %(date)s is offered to the other members.") % {"date": when}
+
+
+class ChooseContentsView(MemberActionView):
+    """A variable contract: the member's usual choice, or one delivery's (with ``day_id``)."""
+
+    def act(self, request, pk, day_id=None):
+        subscription = get_object_or_404(Subscription.objects.select_related("contract"), pk=pk)
+        products = plan_products([subscription.contract.plan_id]).get(
+            subscription.contract.plan_id, []
+        )
+        form = ChoiceForm(request.POST, products=products)
+        if not form.is_valid():
+            raise BasketError(_("Quantities are whole numbers from 0 to 99."))
+        if day_id is None:
+            choose_usual_contents(request.user, pk, form.quantities())
+            return _(
+                "Your usual choice is saved: it applies to every delivery you have not chosen for."
+            )
+        choose_delivery_contents(request.user, pk, day_id, form.quantities())
+        return _("Your choice for this delivery is saved.")
 
 
 class PauseView(MemberActionView):

@@ -7,6 +7,7 @@ from baskets.services.absences import (
     skipped_dates,
     transfer_delivery,
 )
+from baskets.services.choices import choose_delivery_contents, choose_usual_contents
 from baskets.services.compositions import announce_composition
 from baskets.services.generation import (
     GENERATION_WEEKS,
@@ -14,10 +15,10 @@ from baskets.services.generation import (
     generate_basket_deliveries,
     generation_chunks,
 )
+from baskets.services.seasons import contract_delivery_dates
 from baskets.services.subscriptions import (
     OFFER_HOURS,
     accept_offered_place,
-    contract_delivery_dates,
     end_commitment,
     leave_contract,
     live_subscription,
@@ -33,6 +34,8 @@ __all__ = [
     "POINTS_PER_CHUNK",
     "accept_offered_place",
     "announce_composition",
+    "choose_delivery_contents",
+    "choose_usual_contents",
     "claim_basket",
     "contract_delivery_dates",
     "end_commitment",

@@ -26,7 +26,7 @@ from baskets.models import (
     SubscriptionState,
     TransferKind,
 )
-from baskets.services.subscriptions import contract_delivery_dates
+from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
 
 # An offered basket is for the pickup point's members first; the contract's waiting list may

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from baskets.errors import CompositionRefused
 from baskets.models import BasketPlan, CompositionLine, DeliveryComposition
-from baskets.services.subscriptions import contract_delivery_dates
+from baskets.services.seasons import contract_delivery_dates
 
 
 def plan_delivery_dates(plan: BasketPlan, first: date, last: date) -> list[date]:

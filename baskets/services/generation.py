@@ -9,12 +9,14 @@ from baskets.models import (
     Absence,
     BasketDelivery,
     BasketTransfer,
+    ContractKind,
     ContractPickupPoint,
     DeliveryStatus,
     PlanFrequency,
     Subscription,
 )
-from baskets.services.subscriptions import contract_delivery_dates
+from baskets.services.choices import choice_of, choice_total, choices_for, unit_prices
+from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
 
 GENERATION_WEEKS = 2
@@ -25,7 +27,8 @@ POINTS_PER_CHUNK = 50
 def generate_basket_deliveries(pickup_point_ids: list[int], first: date, last: date) -> int:
     """Make the basket deliveries of some pickup points' distribution days between two dates:
     one per holding subscription whose contract delivers that day at that point, skipped where
-    an absence covers it, transferred where it was given away, priced at the plan's reference price. Idempotent (a second run creates
+    an absence covers it, transferred where it was given away, priced at the plan's reference
+    price (or by the member's choice in a variable contract). Idempotent (a second run creates
     nothing) and a fixed number of queries whatever the number of subscriptions or points: a
     chunk of the beat task. Returns how many deliveries were created."""
     days = list(
@@ -62,9 +65,18 @@ def generate_basket_deliveries(pickup_point_ids: list[int], first: date, last: d
             pickup_point_id__in=days_of,
             state__in=HOLDING_STATES,
         ).values_list(
-            "pk", "contract_id", "pickup_point_id", "quantity", "contract__plan__reference_price"
+            "pk",
+            "contract_id",
+            "pickup_point_id",
+            "quantity",
+            "contract__plan__reference_price",
+            "contract__kind",
         )
     )
+    # Variable contracts are priced by what each member chose (two more queries, only then).
+    variable = [row[0] for row in subscriptions if row[5] == ContractKind.VARIABLE]
+    choices = choices_for(variable, [day.pk for day in days]) if variable else {}
+    prices = unit_prices({p for chosen in choices.values() for p in chosen}) if variable else {}
     absences: dict[int, list[tuple[date, date]]] = {}
     for subscription_id, starts_on, ends_on in Absence.objects.filter(
         subscription__contract_id__in={contract_id for contract_id, _point in delivering},
@@ -84,11 +96,15 @@ def generate_basket_deliveries(pickup_point_ids: list[int], first: date, last: d
         )
     )
     new = []
-    for pk, contract_id, point_id, quantity, price in subscriptions:
+    for pk, contract_id, point_id, quantity, reference_price, kind in subscriptions:
         dates = delivering.get((contract_id, point_id), ())
         for day in days_of[point_id]:
             if day.date not in dates or (pk, day.pk) in existing:
                 continue
+            if kind == ContractKind.VARIABLE:
+                price = choice_total(choice_of(choices, pk, day.pk), prices)
+            else:
+                price = reference_price
             if (pk, day.pk) in transferred:
                 status = DeliveryStatus.TRANSFERRED
             elif any(start <= day.date <= end for start, end in absences.get(pk, ())):

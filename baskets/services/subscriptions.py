@@ -16,33 +16,18 @@ from baskets.models import (
     AbsenceKind,
     BasketDelivery,
     Contract,
+    ContractKind,
     ContractPickupPoint,
-    PlanFrequency,
     Sharing,
     Subscription,
     SubscriptionState,
 )
+from baskets.services.choices import checked_choice, record_usual_choice
+from baskets.services.seasons import contract_delivery_dates
 from baskets.tasks import offer_free_places
-from deliveries.services import closures_by_point, plan_days
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
 OFFER_HOURS = 48
-
-
-def contract_delivery_dates(contract: Contract, pickup_point) -> list[date]:
-    """The dates a contract delivers at a pickup point over its whole season: the point's
-    distribution dates between the contract's dates, closures left out, every other one for an
-    every-other-day plan. Read from the schedules, so the whole season is known before the
-    calendar reaches it."""
-
-    closures = closures_by_point([pickup_point], contract.starts_on, contract.ends_on)
-    planned = plan_days(
-        pickup_point, closures[pickup_point.pk], contract.starts_on, contract.ends_on
-    )
-    dates = sorted(day for day, plan in planned.items() if not plan.closure_reason)
-    if contract.plan.frequency == PlanFrequency.EVERY_OTHER_DAY:
-        dates = dates[::2]
-    return dates
 
 
 @transaction.atomic
@@ -55,6 +40,7 @@ def subscribe(
     agreed: bool,
     co_holder=None,
     sharing: str = Sharing.ALONE,
+    choice: dict[int, int] | None = None,
     today: date | None = None,
 ) -> Subscription:
     """A member signs up for a contract at a pickup point: active if there is room there, on
@@ -90,6 +76,8 @@ def subscribe(
         )
     if live_subscription(member, contract) is not None:
         raise SubscriptionRefused(_("You are already subscribed to this contract."))
+    if contract.kind == ContractKind.VARIABLE:
+        choice = checked_choice(contract, choice or {})
     # Those already waiting go first, even if a place has freed up and not yet been offered.
     taken = Subscription.objects.filter(
         contract=contract,
@@ -99,7 +87,7 @@ def subscribe(
     state = SubscriptionState.ACTIVE if taken < place.capacity else SubscriptionState.WAITING
     try:
         with transaction.atomic():
-            return Subscription.objects.create(
+            subscription = Subscription.objects.create(
                 contract=contract,
                 pickup_point=pickup_point,
                 member=member,
@@ -111,6 +99,9 @@ def subscribe(
             )
     except IntegrityError as error:  # the same member signing up twice at once
         raise SubscriptionRefused(_("You are already subscribed to this contract.")) from error
+    if contract.kind == ContractKind.VARIABLE:
+        record_usual_choice(subscription, choice)
+    return subscription
 
 
 def live_subscription(member, contract: Contract) -> Subscription | None:
