@@ -17,10 +17,14 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
-from baskets.models import Sharing, Subscription
+from baskets.models import ContractKind, Sharing, Subscription
 from baskets.services import contract_delivery_dates
+from baskets.services.choices import choice_total, unit_prices
+
+Product = get_model("catalogue", "Product")
 
 DATE_COLUMNS = 5
 # "mar 1 déc. 2026" in French, "Tue 1 Dec. 2026" in English.
@@ -46,7 +50,11 @@ def contract_summary_pdf(subscription: Subscription) -> bytes:
     contract, point = subscription.contract, subscription.pickup_point
     plan = contract.plan
     dates = contract_delivery_dates(contract, point)
-    price = plan.reference_price * subscription.quantity
+    usual = _usual_choice(subscription)
+    if usual is not None:  # a variable contract: priced by the member's usual choice
+        price = choice_total(usual, unit_prices(usual)) * subscription.quantity
+    else:
+        price = plan.reference_price * subscription.quantity
     total = price * len(dates)
 
     styles = getSampleStyleSheet()
@@ -103,7 +111,10 @@ def contract_summary_pdf(subscription: Subscription) -> bytes:
         Paragraph(escape(_("Price")), heading),
         rows_table(
             [
-                (_("Price per delivery"), escape(_price_per_delivery(subscription, price))),
+                (
+                    _("Price per delivery"),
+                    escape(_price_per_delivery(subscription, price, usual)),
+                ),
                 (_("Deliveries in the season"), str(len(dates))),
                 (
                     _("Season total"),
@@ -209,7 +220,28 @@ def _place_and_times(subscription: Subscription) -> list[tuple[str, str]]:
     ]
 
 
-def _price_per_delivery(subscription: Subscription, price: Decimal) -> str:
+def _usual_choice(subscription: Subscription) -> dict[int, int] | None:
+    if subscription.contract.kind != ContractKind.VARIABLE:
+        return None
+    return dict(
+        subscription.choices.filter(distribution_day__isnull=True).values_list(
+            "product_id", "quantity"
+        )
+    )
+
+
+def _price_per_delivery(subscription: Subscription, price: Decimal, usual=None) -> str:
+    if usual is not None:
+        titles = dict(Product.objects.filter(pk__in=usual).values_list("pk", "title"))
+        chosen = ", ".join(f"{titles[pk]} × {qty}" for pk, qty in usual.items() if pk in titles)
+        return _(
+            "%(price)s with your usual choice (%(chosen)s); at least %(minimum)s per delivery, "
+            "chosen delivery by delivery"
+        ) % {
+            "price": _money(price),
+            "chosen": chosen,
+            "minimum": _money(subscription.contract.minimum_per_delivery),
+        }
     reference = subscription.contract.plan.reference_price
     if subscription.quantity == 1:
         return _money(price)

@@ -20,6 +20,7 @@ from baskets.services import (
 from deliveries.models import DistributionDay
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
+from tests.baskets.test_contract_pdf import pdf_text
 from tests.factories import (
     PickupPointFactory,
     ScheduleFactory,
@@ -162,3 +163,17 @@ def test_member_subscribes_through_the_page_and_sees_their_choice(
     generate_basket_deliveries([point.pk], today, today + dt.timedelta(days=14))
     row = pickup_list_baskets(day)[0]
     assert [(line.title, line.quantity) for line in row.chosen] == [("Tomme", 3)]
+
+
+def test_contract_pdf_of_a_variable_contract_gives_the_usual_choice(
+    client, point, contract, products
+):
+    yoghurt, cheese = products
+    member = UserFactory()
+    sub = subscribe(member, contract, point, agreed=True, choice={cheese.pk: 2})
+    client.force_login(member)
+    response = client.get(reverse("baskets:pdf", kwargs={"pk": sub.pk}))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Tomme × 2" in text
+    assert "12,00" in text
