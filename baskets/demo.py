@@ -15,10 +15,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from oscar.core.loading import get_model
 
 from baskets.models import (
     BasketPlan,
     Contract,
+    ContractKind,
     ContractPickupPoint,
     PlanFrequency,
     Subscription,
@@ -36,6 +38,7 @@ from baskets.services import (
     subscribe,
     transfer_delivery,
 )
+from baskets.services.choices import choice_total, unit_prices
 from baskets.services.compositions import plan_delivery_dates
 from deliveries.demo import PICKUP_POINTS
 from deliveries.models import DayState, DistributionDay, PickupPoint
@@ -43,6 +46,7 @@ from marketplace.demo_orders import DEMO_DOMAIN, demo_members
 from producers.models import Producer
 
 User = get_user_model()
+Product = get_model("catalogue", "Product")
 
 THABOR = "Maison de quartier Thabor"
 SAINT_HELIER = "Salle Saint-Hélier"
@@ -108,7 +112,18 @@ PLANS = [
         "Pommes, poires et petits fruits selon la saison, une distribution sur deux.",
         PlanFrequency.EVERY_OTHER_DAY,
     ),
+    PlanSpec(
+        "dairy",
+        "Part de laiterie au choix",
+        "Produits laitiers",
+        "8.00",
+        "au choix",
+        "Yaourts, fromages et crème de la ferme : chacun choisit ses produits, au moins 8 € "
+        "par distribution.",
+    ),
 ]
+# A variable contract: members choose quantities of these plans' products, at least the minimum.
+VARIABLE_PLANS = {"dairy"}
 
 # The contracts each pickup point delivers (2 to 4 a point). Bread at Saint-Hélier has room
 # for a few households only, and more sign up: a waiting list.
@@ -118,6 +133,7 @@ CONTRACTS_AT = {
     "eggs": [THABOR, SAINT_HELIER, BRUZ],
     "bread": [THABOR, SAINT_HELIER, VITRE],
     "fruit": [CESSON, BRUZ, VITRE],
+    "dairy": [SAINT_HELIER, BETTON],
 }
 FULL_PLACE = ("bread", SAINT_HELIER)
 
@@ -257,6 +273,13 @@ def _make_contract(
         absence_allowance=4,
         absence_deadline_hours=48,
     )
+    if key in VARIABLE_PLANS:
+        contract.kind = ContractKind.VARIABLE
+        contract.minimum_per_delivery = plan.reference_price
+        contract.save(update_fields=["kind", "minimum_per_delivery"])
+        plan.products.set(
+            Product.objects.filter(stockrecords__partner=plan.producer.partner).order_by("pk")[:5]
+        )
     delivered = [name for name in CONTRACTS_AT[key] if name in points]
     for name in delivered:
         ContractPickupPoint.objects.create(
@@ -301,8 +324,17 @@ def _subscribe_neighbours(
 
     def sign_up(member, key: str, point_name: str) -> None:
         if (member.pk, key) not in subscriptions:
+            contract = contracts[key]
+            choice = _a_choice(contract, rng) if key in VARIABLE_PLANS else None
+            if key in VARIABLE_PLANS and not choice:
+                return  # a demo farm without products: nothing to choose from
             subscriptions[member.pk, key] = subscribe(
-                member, contracts[key], points[point_name], agreed=True, today=today
+                member,
+                contract,
+                points[point_name],
+                agreed=True,
+                today=today,
+                choice=choice,
             )
 
     full_key, full_point = FULL_PLACE
@@ -320,6 +352,17 @@ def _subscribe_neighbours(
                 if rng.random() < 0.6:
                     sign_up(member, key, point_name)
     return subscriptions
+
+
+def _a_choice(contract: Contract, rng: random.Random) -> dict[int, int]:
+    """A few of the plan's products, enough to reach the contract's minimum."""
+    prices = unit_prices(contract.plan.products.values_list("pk", flat=True))
+    products = rng.sample(sorted(prices), min(3, len(prices)))
+    choice: dict[int, int] = {}
+    while products and choice_total(choice, prices) < contract.minimum_per_delivery:
+        product = products[len(choice) % len(products)]
+        choice[product] = choice.get(product, 0) + 1
+    return choice
 
 
 def _changeable_days(subscription: Subscription, now) -> list[DistributionDay]:
