@@ -27,6 +27,7 @@ from baskets.models import (
 )
 from baskets.services.absences import MEMBERS_FIRST
 from baskets.services.choices import choice_of, choices_for, unit_prices
+from baskets.services.holding import change_deadline
 from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
 
@@ -223,7 +224,7 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
                 ComingDelivery(
                     day=day,
                     status=status,
-                    deadline=day.starts_at - timedelta(hours=contract.absence_deadline_hours),
+                    deadline=change_deadline(sub, day),
                     transfer=transfer,
                     composition=compositions.get((contract.plan_id, day.date)),
                     now=now,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from baskets.errors import AbsenceRefused, NotYourSubscription, TransferRefused
+from baskets.errors import AbsenceRefused, TransferRefused
 from baskets.models import (
     HOLDING_STATES,
     Absence,
@@ -25,6 +25,11 @@ from baskets.models import (
     Subscription,
     SubscriptionState,
     TransferKind,
+)
+from baskets.services.holding import (
+    check_before_deadline,
+    delivery_day,
+    lock_own_running_subscription,
 )
 from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
@@ -46,40 +51,6 @@ def absences_used(subscription: Subscription, delivery_dates: list[date]) -> int
     return len(
         [day for day in skipped_dates(subscription, delivery_dates) if day not in transferred]
     )
-
-
-def skip_deadline(subscription: Subscription, day: DistributionDay) -> datetime:
-    return day.starts_at - timedelta(hours=subscription.contract.absence_deadline_hours)
-
-
-def _own_running_subscription(member, subscription_id: int) -> Subscription:
-    """The member's subscription, its row locked so that counts made under it hold."""
-    subscription = (
-        Subscription.objects.select_for_update(of=("self",))
-        .select_related("contract__plan", "pickup_point")
-        .filter(Q(member=member) | Q(co_holder=member), pk=subscription_id)
-        .first()
-    )
-    if subscription is None:
-        raise NotYourSubscription(_("This subscription is not yours."))
-    if subscription.state not in HOLDING_STATES:
-        raise AbsenceRefused(_("Only a running subscription has deliveries to skip."))
-    return subscription
-
-
-def _delivery_day(subscription: Subscription, day_id: int, dates: list[date]) -> DistributionDay:
-    day = DistributionDay.objects.filter(pk=day_id, pickup_point=subscription.pickup_point).first()
-    if day is None or day.state == DayState.CANCELLED or day.date not in dates:
-        raise AbsenceRefused(_("There is no delivery of this contract on that day."))
-    return day
-
-
-def _check_before_deadline(subscription: Subscription, day: DistributionDay, now) -> None:
-    if now >= skip_deadline(subscription, day):
-        raise AbsenceRefused(
-            _("Too late for this delivery: changes close %(hours)s hours before the distribution.")
-            % {"hours": subscription.contract.absence_deadline_hours}
-        )
 
 
 def _check_allowance(subscription: Subscription, dates: list[date], more: int) -> None:
@@ -104,10 +75,10 @@ def skip_delivery(member, subscription_id: int, day_id: int, now=None) -> Absenc
     subscription's row is locked while counting, so two skips at once cannot both use the
     last one allowed."""
     now = now or timezone.now()
-    subscription = _own_running_subscription(member, subscription_id)
+    subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
     dates = contract_delivery_dates(subscription.contract, subscription.pickup_point)
-    day = _delivery_day(subscription, day_id, dates)
-    _check_before_deadline(subscription, day, now)
+    day = delivery_day(subscription, day_id, dates, AbsenceRefused)
+    check_before_deadline(subscription, day, now, AbsenceRefused)
     if day.date in skipped_dates(subscription, dates):
         raise AbsenceRefused(_("You already skip this delivery."))
     _check_allowance(subscription, dates, 1)
@@ -126,7 +97,7 @@ def pause_subscription(member, subscription_id: int, starts_on: date, ends_on: d
     now = now or timezone.now()
     if starts_on is None or ends_on is None or ends_on < starts_on:
         raise AbsenceRefused(_("The pause must end on or after the day it starts."))
-    subscription = _own_running_subscription(member, subscription_id)
+    subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
     dates = contract_delivery_dates(subscription.contract, subscription.pickup_point)
     already = set(skipped_dates(subscription, dates))
     covered = [day for day in dates if starts_on <= day <= ends_on and day not in already]
@@ -138,7 +109,7 @@ def pause_subscription(member, subscription_id: int, starts_on: date, ends_on: d
         .first()
     )
     if first_day is not None:
-        _check_before_deadline(subscription, first_day, now)
+        check_before_deadline(subscription, first_day, now, AbsenceRefused)
     elif covered[0] <= timezone.localdate(now):
         raise AbsenceRefused(_("A pause cannot start in the past."))
     _check_allowance(subscription, dates, len(covered))
@@ -165,7 +136,7 @@ def transfer_delivery(
         raise TransferRefused(_("Choose whom the basket goes to."))
     if kind == TransferKind.NAMED and not recipient_name:
         raise TransferRefused(_("Give the name of the person who will collect the basket."))
-    subscription = _own_running_subscription(member, subscription_id)
+    subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
     point = subscription.pickup_point
     if kind == TransferKind.FOOD_AID and not point.food_aid_partner:
         raise TransferRefused(
@@ -173,8 +144,8 @@ def transfer_delivery(
             % {"point": point.name}
         )
     dates = contract_delivery_dates(subscription.contract, point)
-    day = _delivery_day(subscription, day_id, dates)
-    _check_before_deadline(subscription, day, now)
+    day = delivery_day(subscription, day_id, dates, AbsenceRefused)
+    check_before_deadline(subscription, day, now, AbsenceRefused)
     if BasketTransfer.objects.filter(subscription=subscription, distribution_day=day).exists():
         raise TransferRefused(_("This basket is already given away."))
     if day.date not in skipped_dates(subscription, dates):

@@ -1,7 +1,6 @@
 """Variable contracts: the member chooses quantities of the plan's products, within the
 contract's minimum per delivery, as a usual choice and, if they wish, for one delivery."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -10,17 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from baskets.errors import ChoiceRefused, NotYourSubscription
+from baskets.errors import ChoiceRefused
 from baskets.models import (
-    HOLDING_STATES,
     BasketDelivery,
     Contract,
     ContractKind,
     DeliveryChoice,
     Subscription,
 )
+from baskets.services.holding import (
+    check_before_deadline,
+    delivery_day,
+    lock_own_running_subscription,
+)
 from baskets.services.seasons import contract_delivery_dates
-from deliveries.models import DayState, DistributionDay
+from deliveries.models import DayState
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -81,18 +84,9 @@ def record_usual_choice(subscription: Subscription, chosen: dict[int, int]) -> N
 
 
 def _own_variable_subscription(member, subscription_id: int) -> Subscription:
-    subscription = (
-        Subscription.objects.select_for_update(of=("self",))
-        .select_related("contract__plan", "pickup_point")
-        .filter(Q(member=member) | Q(co_holder=member), pk=subscription_id)
-        .first()
-    )
-    if subscription is None:
-        raise NotYourSubscription(_("This subscription is not yours."))
+    subscription = lock_own_running_subscription(member, subscription_id, ChoiceRefused)
     if subscription.contract.kind != ContractKind.VARIABLE:
         raise ChoiceRefused(_("In this contract the basket is the same for everyone."))
-    if subscription.state not in HOLDING_STATES:
-        raise ChoiceRefused(_("Only a running subscription has deliveries to choose."))
     return subscription
 
 
@@ -115,15 +109,9 @@ def choose_delivery_contents(
     now = now or timezone.now()
     subscription = _own_variable_subscription(member, subscription_id)
     contract = subscription.contract
-    day = DistributionDay.objects.filter(pk=day_id, pickup_point=subscription.pickup_point).first()
     dates = contract_delivery_dates(contract, subscription.pickup_point)
-    if day is None or day.state == DayState.CANCELLED or day.date not in dates:
-        raise ChoiceRefused(_("There is no delivery of this contract on that day."))
-    if now >= day.starts_at - timedelta(hours=contract.absence_deadline_hours):
-        raise ChoiceRefused(
-            _("Too late for this delivery: changes close %(hours)s hours before the distribution.")
-            % {"hours": contract.absence_deadline_hours}
-        )
+    day = delivery_day(subscription, day_id, dates, ChoiceRefused)
+    check_before_deadline(subscription, day, now, ChoiceRefused)
     chosen = checked_choice(contract, quantities)
     DeliveryChoice.objects.filter(subscription=subscription, distribution_day=day).delete()
     DeliveryChoice.objects.bulk_create(

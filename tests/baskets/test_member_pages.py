@@ -6,13 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from baskets.models import BasketTransfer, Subscription
 from baskets.services import announce_composition, subscribe
-from deliveries.models import DistributionDay
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
+from tests.baskets.calendar import first_changeable_day
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
 pytestmark = pytest.mark.django_db
@@ -38,17 +37,6 @@ def point(db):
 @pytest.fixture
 def contract(point):
     return contract_at(point, capacity=1, absence_allowance=2)
-
-
-def changeable_day(point):
-    """The first distribution day still more than 48 hours away."""
-    return (
-        DistributionDay.objects.filter(
-            pickup_point=point, starts_at__gt=timezone.now() + timezone.timedelta(hours=49)
-        )
-        .order_by("starts_at")
-        .first()
-    )
 
 
 def test_contracts_page_lists_places_left_and_the_contract_page_subscribes(client, point, contract):
@@ -100,7 +88,7 @@ def test_member_sees_composition_skips_offers_and_another_member_takes_it(
     contract.plan.save()
     holder = UserFactory(first_name="Léa", last_name="Guérin")
     subscription = subscribe(holder, contract, point, agreed=True)
-    day = changeable_day(point)
+    day = first_changeable_day(point)
     announce_composition(producer, contract.plan.pk, day.date, [("Carottes", Decimal("1"), "kg")])
     client.force_login(holder)
 

@@ -6,7 +6,6 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from baskets.errors import AbsenceRefused, TransferRefused
 from baskets.models import (
@@ -26,38 +25,13 @@ from baskets.services import (
     transfer_delivery,
 )
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import PARIS_NOW, tuesdays
+from tests.factories import PickupPointFactory, UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-PARIS_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 SIGN_UP_DAY = dt.date(2026, 11, 23)
 DEC_1, DEC_8, DEC_15, DEC_22 = (dt.date(2026, 12, d) for d in (1, 8, 15, 22))
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """The time the services stamp themselves (an offer's created_at, from which the waiting
-    list's 24 hours run) is the fixed clock too; the services' own ``now`` is passed."""
-
-    class Clock:
-        now = PARIS_NOW
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
-
-
-def tuesdays(point):
-    ScheduleFactory(pickup_point=point, weekday=1, valid_from=dt.date(2026, 1, 1))  # Tue 18:00
-    materialise_distribution_days(now=PARIS_NOW, pickup_point_ids=[point.pk])
-    return point
-
-
-@pytest.fixture
-def point(db):
-    return tuesdays(PickupPointFactory())
 
 
 def season(point, **kwargs):

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from baskets.models import ContractPickupPoint
 from baskets.selectors import (
@@ -27,28 +26,14 @@ from baskets.services import (
     transfer_delivery,
 )
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import PARIS_NOW, tuesdays
+from tests.factories import PickupPointFactory, UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-PARIS_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 SIGN_UP_DAY = dt.date(2026, 11, 23)
 DEC_1, DEC_8, DEC_15, DEC_22 = (dt.date(2026, 12, d) for d in (1, 8, 15, 22))
 PARTNER = "Banque alimentaire d'Ille-et-Vilaine"
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """What the services date themselves (an announcement's "is this date past?", an offer's
-    created_at) follows the fixed clock too; the services' own ``now`` is passed."""
-    monkeypatch.setattr(timezone, "now", lambda: PARIS_NOW)
-
-
-def tuesdays(point):
-    ScheduleFactory(pickup_point=point, weekday=1, valid_from=dt.date(2026, 1, 1))  # Tue 18:00
-    materialise_distribution_days(now=PARIS_NOW, pickup_point_ids=[point.pk])
-    return point
 
 
 @pytest.fixture

@@ -8,20 +8,10 @@ from baskets.errors import AbsenceRefused, NotYourSubscription
 from baskets.models import Absence, BasketDelivery
 from baskets.services import generate_basket_deliveries, skip_delivery, subscribe
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import PARIS_NOW
+from tests.factories import UserFactory, contract_at
 
 pytestmark = pytest.mark.django_db
-
-PARIS_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def point(db):
-    point = PickupPointFactory()
-    ScheduleFactory(pickup_point=point, weekday=1, valid_from=dt.date(2026, 1, 1))  # Tue 18:00
-    materialise_distribution_days(now=PARIS_NOW)
-    return point
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from baskets.services import (
     generate_basket_deliveries,
     subscribe,
 )
-from deliveries.models import DistributionDay
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
+from tests.baskets.calendar import first_changeable_day
 from tests.baskets.test_contract_pdf import pdf_text
 from tests.factories import (
     PickupPointFactory,
@@ -66,16 +66,6 @@ def contract(point, producer, products):
     return contract
 
 
-def first_open_day(point):
-    return (
-        DistributionDay.objects.filter(
-            pickup_point=point, starts_at__gt=timezone.now() + dt.timedelta(hours=49)
-        )
-        .order_by("starts_at")
-        .first()
-    )
-
-
 def test_choice_below_the_minimum_is_refused_and_nothing_is_made(point, contract, products):
     yoghurt, _cheese = products
     with pytest.raises(ChoiceRefused):
@@ -103,7 +93,7 @@ def test_deliveries_are_priced_by_the_usual_choice_and_one_day_can_differ(
     prices = set(BasketDelivery.objects.filter(subscription=sub).values_list("price", flat=True))
     assert prices == {Decimal("9.00")}
 
-    day = first_open_day(point)
+    day = first_changeable_day(point)
     choose_delivery_contents(member, sub.pk, day.pk, {cheese.pk: 2})
     assert BasketDelivery.objects.get(subscription=sub, distribution_day=day).price == Decimal(
         "12.00"
@@ -120,7 +110,7 @@ def test_choosing_after_the_deadline_or_in_a_fixed_contract_is_refused(point, co
     yoghurt, cheese = products
     member = UserFactory()
     sub = subscribe(member, contract, point, agreed=True, choice={cheese.pk: 2})
-    day = first_open_day(point)
+    day = first_changeable_day(point)
     late = day.starts_at - dt.timedelta(hours=1)
     with pytest.raises(ChoiceRefused):
         choose_delivery_contents(member, sub.pk, day.pk, {cheese.pk: 3}, now=late)
@@ -150,7 +140,7 @@ def test_member_subscribes_through_the_page_and_sees_their_choice(
     page = client.get(reverse("baskets:mine")).content.decode()
     assert "Tomme × 1" in page and "Yaourt nature × 2" in page
 
-    day = first_open_day(point)
+    day = first_changeable_day(point)
     client.post(
         reverse("baskets:choose-delivery", kwargs={"pk": sub.pk, "day_id": day.pk}),
         {f"product_{cheese.pk}": 3},

@@ -10,35 +10,13 @@ from baskets.errors import NotYourSubscription, PlaceRefused
 from baskets.models import ContractPickupPoint, Subscription, SubscriptionState
 from baskets.services import OFFER_HOURS, accept_offered_place, leave_contract, subscribe
 from baskets.tasks import offer_free_places
-from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import PARIS_NOW
+from tests.factories import UserFactory, contract_at
 
 pytestmark = pytest.mark.django_db
 
-PARIS_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 SIGN_UP_DAY = dt.date(2026, 11, 23)
 SEASON_STARTS = dt.date(2026, 12, 1)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The beat task takes no ``now``: it and the timestamps the services stamp themselves
-    read this clock, which a test moves by setting ``clock.now``."""
-
-    class Clock:
-        now = PARIS_NOW
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
-
-
-@pytest.fixture
-def point(db):
-    point = PickupPointFactory()
-    ScheduleFactory(pickup_point=point, weekday=1, valid_from=dt.date(2026, 1, 1))  # Tue 18:00
-    materialise_distribution_days(now=PARIS_NOW)
-    return point
 
 
 @pytest.fixture

@@ -1,0 +1,52 @@
+"""What every change a member makes to their own deliveries checks first: the subscription is
+theirs (as holder or co-holder) and running, the day is one of its deliveries, the contract's
+deadline has not passed. Each check raises the caller's kind of refusal."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from baskets.errors import BasketError, NotYourSubscription
+from baskets.models import HOLDING_STATES, Subscription
+from deliveries.models import DayState, DistributionDay
+
+
+def lock_own_running_subscription(
+    member, subscription_id: int, refused: type[BasketError]
+) -> Subscription:
+    """The member's running subscription, its row locked so that counts made under it hold."""
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("contract__plan", "pickup_point")
+        .filter(Q(member=member) | Q(co_holder=member), pk=subscription_id)
+        .first()
+    )
+    if subscription is None:
+        raise NotYourSubscription(_("This subscription is not yours."))
+    if subscription.state not in HOLDING_STATES:
+        raise refused(_("Only a running subscription has deliveries to change."))
+    return subscription
+
+
+def delivery_day(
+    subscription: Subscription, day_id: int, dates: list[date], refused: type[BasketError]
+) -> DistributionDay:
+    day = DistributionDay.objects.filter(pk=day_id, pickup_point=subscription.pickup_point).first()
+    if day is None or day.state == DayState.CANCELLED or day.date not in dates:
+        raise refused(_("There is no delivery of this contract on that day."))
+    return day
+
+
+def change_deadline(subscription: Subscription, day: DistributionDay) -> datetime:
+    return day.starts_at - timedelta(hours=subscription.contract.absence_deadline_hours)
+
+
+def check_before_deadline(
+    subscription: Subscription, day: DistributionDay, now, refused: type[BasketError]
+) -> None:
+    if now >= change_deadline(subscription, day):
+        raise refused(
+            _("Too late for this delivery: changes close %(hours)s hours before the distribution.")
+            % {"hours": subscription.contract.absence_deadline_hours}
+        )
