@@ -23,6 +23,7 @@ from oscar.templatetags.currency_filters import currency
 from baskets.models import ContractKind, Sharing, Subscription
 from baskets.services import contract_delivery_dates
 from baskets.services.choices import choice_total, unit_prices
+from marketplace.pdf import a4_document
 
 Product = get_model("catalogue", "Product")
 
@@ -35,10 +36,9 @@ SHADE = "#e8f0e3"  # the packing lists' header green
 def contract_summary_pdf(subscription: Subscription) -> bytes:
     """The subscription's contract summary as an A4 PDF, in the active language."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
     subscription = (
         Subscription.objects.select_related(
@@ -66,16 +66,7 @@ def contract_summary_pdf(subscription: Subscription) -> bytes:
     )
     title = _("Basket contract")
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"{title} – {plan.name} – {contract.name}",
-        author=settings.OSCAR_SHOP_NAME,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.8 * cm,
-    )
+    document = a4_document(buffer, f"{title} – {plan.name} – {contract.name}", bottom_margin_cm=1.8)
     width = document.width
 
     def rows_table(rows: list[tuple[str, str]]) -> Table:

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliveries.models import DayState, DistributionDay
+from marketplace.pdf import a4_document
 from producers.models import PackingList, Producer, Unit
 from producers.selectors import lines_to_bring
 
@@ -151,12 +152,10 @@ def as_csv(packing: PackingListData) -> str:
 def as_pdf(packing: PackingListData) -> bytes:
     """A printable list: totals per product first, then one block per member for labels."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import (
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         Table,
         TableStyle,
@@ -166,16 +165,7 @@ def as_pdf(packing: PackingListData) -> bytes:
     buffer = io.BytesIO()
     point = packing.day.pickup_point
     title = _("Packing list")
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"{title} – {packing.producer.name}",
-        author=settings.OSCAR_SHOP_NAME,
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-    )
+    document = a4_document(buffer, f"{title} – {packing.producer.name}")
     grid = TableStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),

@@ -27,3 +27,21 @@ def first_changeable_day(point, hours: int = 48):
         .order_by("starts_at")
         .first()
     )
+
+
+SIGN_UP_DAY = dt.date(2026, 11, 23)
+DEC_1, DEC_8, DEC_15, DEC_22 = (dt.date(2026, 12, d) for d in (1, 8, 15, 22))
+
+
+def season(point, **kwargs):
+    """A contract at the point on Tuesdays from 1 December 2026 to 23 February 2027, sign-up
+    from 1 November to 15 December."""
+    from tests.factories import contract_at
+
+    defaults = {
+        "starts_on": DEC_1,
+        "ends_on": dt.date(2027, 2, 23),
+        "signup_opens_on": dt.date(2026, 11, 1),
+        "signup_closes_on": dt.date(2026, 12, 15),
+    }
+    return contract_at(point, **{**defaults, **kwargs})

@@ -10,7 +10,8 @@ from baskets.services import generate_basket_deliveries, subscribe
 from baskets.tasks import generate_basket_deliveries as generate_task
 from deliveries.models import Closure, DayState, DistributionDay
 from deliveries.services import materialise_distribution_days
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import season
+from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +28,6 @@ def point(db):
     )
     materialise_distribution_days(now=NOW)
     return point
-
-
-def season(point, **kwargs):
-    return contract_at(
-        point,
-        starts_on=dt.date(2026, 12, 1),
-        ends_on=dt.date(2027, 2, 23),
-        signup_opens_on=dt.date(2026, 11, 1),
-        signup_closes_on=dt.date(2026, 12, 15),
-        **kwargs,
-    )
 
 
 def member_of(contract, point, **kwargs):

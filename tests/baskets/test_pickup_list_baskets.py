@@ -4,6 +4,7 @@ producer's counts, the member's coming deliveries and the baskets offered to the
 import datetime as dt
 import itertools
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -26,32 +27,27 @@ from baskets.services import (
     transfer_delivery,
 )
 from deliveries.models import DistributionDay
-from tests.baskets.calendar import PARIS_NOW, tuesdays
-from tests.factories import PickupPointFactory, UserFactory, contract_at
+from tests.baskets.calendar import (
+    DEC_1,
+    DEC_8,
+    DEC_15,
+    DEC_22,
+    PARIS_NOW,
+    SIGN_UP_DAY,
+    season,
+    tuesdays,
+)
+from tests.factories import PickupPointFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
-SIGN_UP_DAY = dt.date(2026, 11, 23)
-DEC_1, DEC_8, DEC_15, DEC_22 = (dt.date(2026, 12, d) for d in (1, 8, 15, 22))
 PARTNER = "Banque alimentaire d'Ille-et-Vilaine"
+season = partial(season, absence_allowance=4, capacity=100)
 
 
 @pytest.fixture
 def point(db):
     return tuesdays(PickupPointFactory(name="Maison de quartier Thabor", food_aid_partner=PARTNER))
-
-
-def season(point, **kwargs):
-    """Tuesdays from 1 December 2026 to 23 February 2027, sign-up in November."""
-    defaults = {
-        "starts_on": DEC_1,
-        "ends_on": dt.date(2027, 2, 23),
-        "signup_opens_on": dt.date(2026, 11, 1),
-        "signup_closes_on": dt.date(2026, 12, 15),
-        "absence_allowance": 4,
-        "capacity": 100,
-    }
-    return contract_at(point, **{**defaults, **kwargs})
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from baskets.errors import SubscriptionRefused
 from baskets.models import PlanFrequency, Subscription, SubscriptionState
 from baskets.services import contract_delivery_dates, subscribe
 from deliveries.models import Closure
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.baskets.calendar import SIGN_UP_DAY, season
+from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +23,6 @@ def point(db):
     point = PickupPointFactory(name="Maison de quartier Thabor")
     ScheduleFactory(pickup_point=point, weekday=TUESDAY, valid_from=dt.date(2026, 1, 1))
     return point
-
-
-def season(point, **kwargs):
-    """Tuesdays from 1 December 2026 to 23 February 2027, sign-up in November."""
-    defaults = {
-        "starts_on": dt.date(2026, 12, 1),
-        "ends_on": dt.date(2027, 2, 23),
-        "signup_opens_on": dt.date(2026, 11, 1),
-        "signup_closes_on": dt.date(2026, 12, 15),
-    }
-    return contract_at(point, **{**defaults, **kwargs})
-
-
-SIGN_UP_DAY = dt.date(2026, 11, 23)
 
 
 def test_delivery_dates_are_the_points_days_of_the_season_without_closures(point):

@@ -1,0 +1,21 @@
+"""The page every printed document of the site starts from (packing lists, contract summaries,
+sign-off sheets): A4, 1.5 cm margins, the site as author."""
+
+from django.conf import settings
+
+
+def a4_document(buffer, title: str, *, bottom_margin_cm: float = 1.5):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author=settings.OSCAR_SHOP_NAME,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=bottom_margin_cm * cm,
+    )
