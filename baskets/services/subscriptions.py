@@ -24,7 +24,7 @@ from baskets.models import (
 )
 from baskets.services.choices import checked_choice, record_usual_choice
 from baskets.services.seasons import contract_delivery_dates
-from baskets.tasks import offer_free_places
+from baskets.tasks import generate_chunk_deliveries, offer_free_places
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
 OFFER_HOURS = 48
@@ -101,6 +101,8 @@ def subscribe(
         raise SubscriptionRefused(_("You are already subscribed to this contract.")) from error
     if contract.kind == ContractKind.VARIABLE:
         record_usual_choice(subscription, choice)
+    if state == SubscriptionState.ACTIVE:
+        _make_coming_deliveries(subscription)
     return subscription
 
 
@@ -207,6 +209,7 @@ def accept_offered_place(member, subscription_id: int, now=None) -> Subscription
     subscription.state = SubscriptionState.ACTIVE
     subscription.offer_expires_at = None
     subscription.save(update_fields=["state", "offer_expires_at"])
+    _make_coming_deliveries(subscription)
     return subscription
 
 
@@ -325,3 +328,9 @@ def _drop_coming_deliveries(subscription: Subscription, today: date) -> None:
     BasketDelivery.objects.filter(
         subscription=subscription, distribution_day__date__gt=today
     ).delete()
+
+
+def _make_coming_deliveries(subscription: Subscription) -> None:
+    """A new holder's baskets show in the producer's quantities and on the pickup list at once,
+    not after the next nightly run (the chunk is idempotent)."""
+    generate_chunk_deliveries.delay_on_commit([subscription.pickup_point_id])

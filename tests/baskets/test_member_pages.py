@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from baskets.models import BasketTransfer, Subscription
+from baskets.models import BasketDelivery, BasketTransfer, Subscription
 from baskets.services import announce_composition, subscribe
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
@@ -132,3 +132,18 @@ def test_contract_pdf_is_for_its_holder_only(client, point, contract):
 def test_member_pages_need_a_sign_in(client):
     response = client.get(reverse("baskets:mine"))
     assert response.status_code == 302
+
+
+def test_a_new_member_s_baskets_count_at_once(
+    client, point, contract, django_capture_on_commit_callbacks
+):
+    member = UserFactory()
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("baskets:contract", kwargs={"pk": contract.pk}),
+            {"pickup_point": point.pk, "quantity": 2, "agreed": "on"},
+        )
+    day = first_changeable_day(point)
+    delivery = BasketDelivery.objects.get(subscription__member=member, distribution_day=day)
+    assert (delivery.quantity, delivery.status) == (2, "to_collect")
