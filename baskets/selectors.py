@@ -21,6 +21,7 @@ from baskets.models import (
     DeliveryComposition,
     DeliveryStatus,
     PlanFrequency,
+    Sharing,
     Subscription,
     SubscriptionState,
     TransferKind,
@@ -336,6 +337,19 @@ class PickupListBasket:
         return self.status == DeliveryStatus.TRANSFERRED
 
 
+def holder_on(subscription: Subscription, day: date) -> str:
+    """Who holds a shared basket that day: both households when they split it, one then the
+    other, week by week (even ISO weeks the member, odd ones the co-holder), when they take
+    turns."""
+    member = person_name(subscription.member)
+    if subscription.co_holder_id is None or subscription.sharing == Sharing.ALONE:
+        return member
+    co_holder = person_name(subscription.co_holder)
+    if subscription.sharing == Sharing.SPLIT:
+        return f"{member} / {co_holder}"
+    return member if day.isocalendar().week % 2 == 0 else co_holder
+
+
 def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
     """The baskets handed out on a distribution day, sorted by the name of who collects them:
     a transferred basket says who collects it for whom. Skipped baskets are left out. A fixed
@@ -343,7 +357,10 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
     deliveries = list(
         BasketDelivery.objects.filter(distribution_day=day, status__in=BROUGHT_STATUSES)
         .select_related(
-            "subscription__member", "subscription__contract__plan__producer", "distribution_day"
+            "subscription__member",
+            "subscription__co_holder",
+            "subscription__contract__plan__producer",
+            "distribution_day",
         )
         .order_by("pk")
     )
@@ -363,7 +380,7 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
     rows = []
     for delivery in deliveries:
         sub = delivery.subscription
-        holder = person_name(sub.member)
+        holder = holder_on(sub, day.date)
         collector = holder
         transfer = transfers.get(sub.pk) if delivery.status == DeliveryStatus.TRANSFERRED else None
         if transfer is not None:

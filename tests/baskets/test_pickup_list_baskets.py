@@ -259,3 +259,29 @@ def test_the_members_page_reads_as_many_queries_with_one_basket_given_or_several
     with django_assert_max_num_queries(len(one.captured_queries)):
         (entry,) = member_subscriptions(subscription.member, now=PARIS_NOW)
     assert [delivery.status for delivery in entry.deliveries][1:5] == ["transferred"] * 4
+
+
+def test_a_shared_basket_shows_whose_turn_it_is(point, contract):
+    member = UserFactory(first_name="Léa", last_name="Guérin")
+    neighbour = UserFactory(first_name="Hugo", last_name="Le Bihan")
+    other = UserFactory(first_name="Inès", last_name="Morvan")
+    subscribe(
+        member,
+        contract,
+        point,
+        agreed=True,
+        co_holder=neighbour,
+        sharing="alternate",
+        today=SIGN_UP_DAY,
+    )
+    subscribe(
+        other, contract, point, agreed=True, co_holder=member, sharing="split", today=SIGN_UP_DAY
+    )
+    generate_basket_deliveries([point.pk], DEC_1, DEC_8)
+
+    on_dec_1 = {row.holder for row in pickup_list_baskets(day_on(point, DEC_1))}
+    on_dec_8 = {row.holder for row in pickup_list_baskets(day_on(point, DEC_8))}
+
+    # 1 December is in ISO week 49 (odd), 8 December in week 50 (even).
+    assert on_dec_1 == {"Hugo Le Bihan", "Inès Morvan / Léa Guérin"}
+    assert on_dec_8 == {"Léa Guérin", "Inès Morvan / Léa Guérin"}
