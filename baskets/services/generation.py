@@ -24,13 +24,16 @@ POINTS_PER_CHUNK = 50
 
 
 @transaction.atomic
-def generate_basket_deliveries(pickup_point_ids: list[int], first: date, last: date) -> int:
+def generate_basket_deliveries(
+    pickup_point_ids: list[int], first: date, last: date, subscription_ids=None
+) -> int:
     """Make the basket deliveries of some pickup points' distribution days between two dates:
     one per holding subscription whose contract delivers that day at that point, skipped where
     an absence covers it, transferred where it was given away, priced at the plan's reference
     price (or by the member's choice in a variable contract). Idempotent (a second run creates
     nothing) and a fixed number of queries whatever the number of subscriptions or points: a
-    chunk of the beat task. Returns how many deliveries were created."""
+    chunk of the beat task; ``subscription_ids`` limits it to a few subscriptions (a new
+    holder's baskets). Returns how many deliveries were created."""
     days = list(
         DistributionDay.objects.filter(
             pickup_point_id__in=pickup_point_ids,
@@ -59,12 +62,15 @@ def generate_basket_deliveries(pickup_point_ids: list[int], first: date, last: d
                 if contract.starts_on <= day.date <= contract.ends_on
             }
         delivering[contract.pk, place.pickup_point_id] = dates
+    holding = Subscription.objects.filter(
+        contract_id__in={contract_id for contract_id, _point in delivering},
+        pickup_point_id__in=days_of,
+        state__in=HOLDING_STATES,
+    )
+    if subscription_ids is not None:
+        holding = holding.filter(pk__in=subscription_ids)
     subscriptions = list(
-        Subscription.objects.filter(
-            contract_id__in={contract_id for contract_id, _point in delivering},
-            pickup_point_id__in=days_of,
-            state__in=HOLDING_STATES,
-        ).values_list(
+        holding.values_list(
             "pk",
             "contract_id",
             "pickup_point_id",

@@ -23,8 +23,9 @@ from baskets.models import (
     SubscriptionState,
 )
 from baskets.services.choices import checked_choice, record_usual_choice
+from baskets.services.generation import GENERATION_WEEKS, generate_basket_deliveries
 from baskets.services.seasons import contract_delivery_dates
-from baskets.tasks import generate_chunk_deliveries, offer_free_places
+from baskets.tasks import offer_free_places
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
 OFFER_HOURS = 48
@@ -332,5 +333,12 @@ def _drop_coming_deliveries(subscription: Subscription, today: date) -> None:
 
 def _make_coming_deliveries(subscription: Subscription) -> None:
     """A new holder's baskets show in the producer's quantities and on the pickup list at once,
-    not after the next nightly run (the chunk is idempotent)."""
-    generate_chunk_deliveries.delay_on_commit([subscription.pickup_point_id])
+    not after the next nightly run: the beat's own generation, for this subscription only, in
+    the same transaction (a few queries)."""
+    today = timezone.localdate()
+    generate_basket_deliveries(
+        [subscription.pickup_point_id],
+        today,
+        today + timedelta(weeks=GENERATION_WEEKS),
+        subscription_ids=[subscription.pk],
+    )

@@ -64,11 +64,11 @@ def test_one_delivery_per_subscription_and_day_of_the_season(point):
 def test_running_twice_creates_nothing_more(point):
     member_of(season(point), point)
 
-    first = generate_basket_deliveries([point.pk], FIRST, LAST)
+    generate_basket_deliveries([point.pk], FIRST, LAST)
     second = generate_basket_deliveries([point.pk], FIRST, LAST)
 
-    assert (first, second) == (3, 0)
-    assert BasketDelivery.objects.count() == 3
+    assert second == 0
+    assert BasketDelivery.objects.count() == 3  # Tuesdays 1, 8 and 15 December
 
 
 def test_absences_make_skipped_deliveries_and_waiting_members_get_none(point):
@@ -106,6 +106,8 @@ def test_queries_do_not_grow_with_subscriptions(point, django_assert_max_num_que
     contract = season(point, capacity=200)
     for _ in range(40):
         member_of(contract, point)
+
+    BasketDelivery.objects.all().delete()  # those made when each signed up
 
     with django_assert_max_num_queries(9):
         created = generate_basket_deliveries([point.pk], FIRST, LAST)

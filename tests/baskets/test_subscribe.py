@@ -11,7 +11,7 @@ from baskets.models import PlanFrequency, Subscription, SubscriptionState
 from baskets.services import contract_delivery_dates, subscribe
 from deliveries.models import Closure
 from tests.baskets.calendar import SIGN_UP_DAY, season
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
+from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,16 @@ def test_two_members_taking_the_last_place_at_once_only_one_gets_it(point):
 
     assert sorted(states) == ["active", "waiting"]
     assert Subscription.objects.filter(state="active").count() == 1
+
+
+def test_a_new_holder_has_the_coming_weeks_deliveries_at_once_and_the_waiting_none(point):
+    from baskets.models import BasketDelivery
+    from deliveries.services import materialise_distribution_days
+
+    materialise_distribution_days()  # as of the real clock, as the member's sign-up is
+    contract = contract_at(point, capacity=1)
+    holder = subscribe(UserFactory(), contract, point, agreed=True)
+    waiting = subscribe(UserFactory(), contract, point, agreed=True)
+
+    assert BasketDelivery.objects.filter(subscription=holder).exists()
+    assert not BasketDelivery.objects.filter(subscription=waiting).exists()
