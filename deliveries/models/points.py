@@ -1,4 +1,5 @@
-"""Pickup points, their schedules and closures, and the distribution days they make."""
+"""Where members collect: AMAPs and collectives, their pickup points, the schedules and
+closures those points keep."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -105,6 +106,24 @@ class PickupPoint(Located):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    volunteers_needed = models.PositiveSmallIntegerField(
+        _("volunteers needed per distribution"), default=2, validators=[MaxValueValidator(20)]
+    )
+    shift_changes_close_hours = models.PositiveSmallIntegerField(
+        _("volunteers sign up or withdraw until (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 7)],
+    )
+    volunteer_instructions = models.TextField(
+        _("instructions for volunteers"),
+        blank=True,
+        help_text=_("Keys, opening the hall, where the crates go: sent with the reminder."),
+    )
+    abbreviate_names = models.BooleanField(
+        _("abbreviate members' names on the pickup list"),
+        default=False,
+        help_text=_("Léa G. instead of Léa Guérin."),
+    )
     food_aid_partner = models.CharField(
         _("food-aid partner"),
         max_length=160,
@@ -215,81 +234,3 @@ class Closure(models.Model):
 
     def covers(self, day) -> bool:
         return self.start_date <= day <= self.end_date
-
-
-class DayState(models.TextChoices):
-    OPEN = "open", _("open for orders")
-    CLOSED = "closed", _("orders closed")
-    DONE = "done", _("done")
-    CANCELLED = "cancelled", _("cancelled")
-
-
-class DistributionDayQuerySet(models.QuerySet):
-    def open_for_orders(self, now=None):
-        """Days members can still order for: open, before their cut-off, at an active point."""
-        from django.utils import timezone
-
-        return self.filter(
-            state=DayState.OPEN,
-            cutoff_at__gt=now or timezone.now(),
-            pickup_point__is_active=True,
-        )
-
-
-class DistributionDay(models.Model):
-    """One distribution at one pickup point: materialised from the schedules by Celery beat."""
-
-    pickup_point = models.ForeignKey(
-        PickupPoint, on_delete=models.CASCADE, related_name="distribution_days"
-    )
-    date = models.DateField(_("date"))
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    cutoff_at = models.DateTimeField(_("orders close at"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=DayState.choices, default=DayState.OPEN
-    )
-    cancellation_reason = models.CharField(_("why it is cancelled"), max_length=200, blank=True)
-
-    objects = DistributionDayQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["date", "starts_at"]
-        verbose_name = _("distribution day")
-        verbose_name_plural = _("distribution days")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["pickup_point", "date"], name="one_distribution_per_point_and_date"
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="distribution_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(cutoff_at__lte=F("starts_at")), name="cutoff_before_distribution"
-            ),
-        ]
-        indexes = [models.Index(fields=["state", "date"], name="distribution_day_state_date")]
-
-    def __str__(self):
-        return f"{self.pickup_point} – {self.date:%d/%m/%Y}"
-
-
-class PickupOrder(models.Model):
-    """Where and when an à la carte order is collected: its distribution day."""
-
-    order = models.OneToOneField(
-        "order.Order", on_delete=models.CASCADE, related_name="pickup", verbose_name=_("order")
-    )
-    distribution_day = models.ForeignKey(
-        DistributionDay,
-        on_delete=models.PROTECT,
-        related_name="pickup_orders",
-        verbose_name=_("distribution day"),
-    )
-
-    class Meta:
-        verbose_name = _("order to collect")
-        verbose_name_plural = _("orders to collect")
-
-    def __str__(self):
-        return f"{self.order} → {self.distribution_day}"

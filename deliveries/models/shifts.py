@@ -1,0 +1,37 @@
+"""Volunteer shifts (permanences): members who run a distribution day."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from deliveries.models.days import DistributionDay
+
+
+class VolunteerShift(models.Model):
+    distribution_day = models.ForeignKey(
+        DistributionDay,
+        on_delete=models.CASCADE,
+        related_name="shifts",
+        verbose_name=_("distribution day"),
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="volunteer_shifts",
+        verbose_name=_("volunteer"),
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["distribution_day__starts_at", "created_at"]
+        verbose_name = _("volunteer shift")
+        verbose_name_plural = _("volunteer shifts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution_day", "volunteer"], name="one_shift_per_volunteer_and_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} – {self.distribution_day}"
