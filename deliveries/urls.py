@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import views
+from deliveries import pickup_list_views, shift_views, views
 
 app_name = "deliveries"
 urlpatterns = [
@@ -11,5 +11,31 @@ urlpatterns = [
         "mes-retraits/<str:number>/annulation/",
         views.CancelOrderView.as_view(),
         name="cancel-order",
+    ),
+    path("jour/<int:pk>/liste/", pickup_list_views.PickupListView.as_view(), name="pickup-list"),
+    path(
+        "jour/<int:pk>/liste/etat/",
+        pickup_list_views.PickupListStateView.as_view(),
+        name="pickup-list-state",
+    ),
+    path(
+        "jour/<int:pk>/liste/coches/",
+        pickup_list_views.PickupListTicksView.as_view(),
+        name="pickup-list-ticks",
+    ),
+    path("jour/<int:pk>/cloture/", pickup_list_views.CloseDayView.as_view(), name="close-day"),
+    path("permanences/", shift_views.ShiftsView.as_view(), name="shifts"),
+    path(
+        "permanences/<int:pk>/inscription/",
+        shift_views.SignUpForShiftView.as_view(),
+        name="shift-sign-up",
+    ),
+    path(
+        "permanences/<int:pk>/retrait/",
+        shift_views.WithdrawFromShiftView.as_view(),
+        name="shift-withdraw",
+    ),
+    path(
+        "permanences/a-pourvoir/", shift_views.UnstaffedDaysView.as_view(), name="unstaffed-days"
     ),
 ]

@@ -1,0 +1,189 @@
+"""The pickup list of one distribution day: every household collecting there, what to hand
+each of them, and whether it is collected. What volunteers see, nothing more: names (abbreviated
+if the pickup point asks) and what to hand over; no tiers, payments or addresses."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from baskets.models import BROUGHT_STATUSES, BasketDelivery, TransferKind
+from baskets.selectors import person_name, pickup_list_baskets
+from deliveries.models import DistributionDay, Handover, PickupOrder, VolunteerShift
+
+Order = get_model("order", "Order")
+
+
+def can_run_pickup_list(user, day: DistributionDay) -> bool:
+    """Staff, the pickup point's coordinators and that day's volunteers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return (
+        day.pickup_point.coordinators.filter(pk=user.pk).exists()
+        or VolunteerShift.objects.filter(distribution_day=day, volunteer=user).exists()
+    )
+
+
+def short_name(name: str) -> str:
+    """Léa Guérin → Léa G."""
+    first, *rest = name.split() or [""]
+    return " ".join([first, *(f"{word[0]}." for word in rest if word)])
+
+
+@transaction.atomic
+def prepare_handovers(day: DistributionDay) -> int:
+    """One handover per basket brought and per order to collect that day, made once: late
+    changes (a basket claimed, an order placed before the cut-off) are added when the list is
+    next opened. Returns how many were added. Four queries."""
+    baskets = set(
+        BasketDelivery.objects.filter(
+            distribution_day=day, status__in=BROUGHT_STATUSES
+        ).values_list("pk", flat=True)
+    )
+    orders = set(
+        PickupOrder.objects.filter(distribution_day=day)
+        .exclude(order__status="cancelled")
+        .values_list("pk", flat=True)
+    )
+    existing = Handover.objects.filter(distribution_day=day).values_list(
+        "basket_delivery_id", "pickup_order_id"
+    )
+    have_baskets = {basket for basket, _order in existing if basket}
+    have_orders = {order for _basket, order in existing if order}
+    new = [
+        Handover(distribution_day=day, basket_delivery_id=pk) for pk in baskets - have_baskets
+    ] + [Handover(distribution_day=day, pickup_order_id=pk) for pk in orders - have_orders]
+    Handover.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@dataclass
+class HandoverLine:
+    """One thing to hand over: a subscription basket or an order."""
+
+    handover: Handover
+    kind: str  # "basket" or "order"
+    title: str
+    details: list[str]
+    for_whom: str = ""  # set when someone collects it for someone else
+    note: str = ""
+
+    @property
+    def is_collected(self) -> bool:
+        return self.handover.collected_at is not None
+
+
+@dataclass
+class Household:
+    name: str
+    lines: list[HandoverLine] = field(default_factory=list)
+
+    @property
+    def is_collected(self) -> bool:
+        return all(line.is_collected for line in self.lines)
+
+    @property
+    def search_text(self) -> str:
+        return " ".join([self.name, *(line.for_whom for line in self.lines)]).casefold()
+
+
+@dataclass
+class PickupList:
+    day: DistributionDay
+    households: list[Household]
+
+    @property
+    def lines(self) -> list[HandoverLine]:
+        return [line for household in self.households for line in household.lines]
+
+    @property
+    def collected(self) -> int:
+        return sum(line.is_collected for line in self.lines)
+
+    @property
+    def remaining(self) -> int:
+        return len(self.lines) - self.collected
+
+
+def pickup_list(day: DistributionDay) -> PickupList:
+    """Every household collecting on the day, by name, with what to hand each one: baskets
+    with the week's composition (a transferred one "for" its holder), orders with their lines.
+    A fixed number of queries whatever the number of households."""
+    point = day.pickup_point
+    name = short_name if point.abbreviate_names else (lambda full: full)
+    handovers = Handover.objects.filter(distribution_day=day).select_related("collected_by")
+    by_basket = {h.basket_delivery_id: h for h in handovers if h.basket_delivery_id}
+    by_order = {h.pickup_order_id: h for h in handovers if h.pickup_order_id}
+    households: dict[str, Household] = {}
+
+    def household(collector: str) -> Household:
+        return households.setdefault(collector.casefold(), Household(collector))
+
+    for row in pickup_list_baskets(day):
+        handover = by_basket.get(row.delivery_id)
+        if handover is None:  # made after the list was prepared: next opening adds it
+            continue
+        if row.chosen:
+            details = [f"{line.title} × {line.quantity}" for line in row.chosen]
+        elif row.composition is not None:
+            details = [str(line) for line in row.composition.lines.all()]
+        else:
+            details = []
+        collector = (
+            row.collector if row.transfer_kind == TransferKind.FOOD_AID else name(row.collector)
+        )
+        title = row.plan if row.quantity == 1 else f"{row.quantity} × {row.plan}"
+        household(collector).lines.append(
+            HandoverLine(
+                handover,
+                "basket",
+                title,
+                details,
+                for_whom=name(row.holder) if row.collector != row.holder else "",
+                note=row.producer,
+            )
+        )
+    pickups = (
+        PickupOrder.objects.filter(pk__in=by_order)
+        .exclude(order__status="cancelled")
+        .select_related("order__user")
+        .prefetch_related("order__lines")
+    )
+    for pickup in pickups:
+        order = pickup.order
+        collector = name(person_name(order.user) if order.user else order.email.split("@")[0])
+        household(collector).lines.append(
+            HandoverLine(
+                by_order[pickup.pk],
+                "order",
+                _("Order %(number)s") % {"number": order.number},
+                [f"{line.quantity} × {line.title}" for line in order.lines.all()],
+            )
+        )
+    ordered = sorted(households.values(), key=lambda h: h.name.casefold())
+    return PickupList(day, ordered)
+
+
+def pickup_list_state(day: DistributionDay) -> dict:
+    """What phones poll: each handover's state, who ticked it, and the counts. One query."""
+    rows = (
+        Handover.objects.filter(distribution_day=day)
+        .filter(
+            Q(basket_delivery__status__in=BROUGHT_STATUSES)
+            | (Q(pickup_order__isnull=False) & ~Q(pickup_order__order__status="cancelled"))
+        )
+        .values_list("pk", "collected_at", "collected_by__first_name", "collected_by__last_name")
+    )
+    items = {
+        str(pk): {
+            "collected": collected_at is not None,
+            "by": short_name(f"{first or ''} {last or ''}".strip()) if collected_at else "",
+        }
+        for pk, collected_at, first, last in rows
+    }
+    collected = sum(item["collected"] for item in items.values())
+    return {"items": items, "collected": collected, "remaining": len(items) - collected}
