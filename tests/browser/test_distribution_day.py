@@ -1,0 +1,136 @@
+"""Distribution day in a real browser, on two phones: two volunteers tick baskets on the same
+pickup list, one goes offline, ticks, comes back; both phones agree and the server recorded
+each collection once; then the day is closed with its leftovers given a fate."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from baskets.services import subscribe
+from deliveries.models import DayState, Handover, HandoverTick, VolunteerShift
+from deliveries.pickup_list import prepare_handovers
+from marketplace.shop_setup import ensure_shop_basics
+from tests.browser.conftest import assert_no_page_errors, either
+from tests.browser.test_catalogue_journey import sign_in, visit
+from tests.factories import (
+    DistributionDayFactory,
+    PickupPointFactory,
+    ScheduleFactory,
+    UserFactory,
+    contract_at,
+)
+
+pytestmark = pytest.mark.browser
+
+HOUSEHOLDS = [("Zoé", "Bouvier"), ("Léa", "Guérin"), ("Hugo", "Le Bihan"), ("Inès", "Morvan")]
+
+
+def line_of(page, name):
+    return (
+        page.locator(".household")
+        .filter(has=page.get_by_role("heading", name=name))
+        .locator(".handover")
+    )
+
+
+def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
+    transactional_db, live_server, new_page, producer
+):
+    ensure_shop_basics()
+    point = PickupPointFactory(name="Maison du Thabor", food_aid_partner="Restos du Cœur")
+    now = timezone.now().replace(microsecond=0)
+    # Today's distribution has started: the season's dates come from the schedule.
+    ScheduleFactory(
+        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
+    )
+    day = DistributionDayFactory(
+        pickup_point=point,
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(minutes=90),
+        cutoff_at=now - dt.timedelta(days=2),
+        state=DayState.CLOSED,
+    )
+    contract = contract_at(point, plan__producer=producer)
+    for first, last in HOUSEHOLDS:
+        subscribe(UserFactory(first_name=first, last_name=last), contract, point, agreed=True)
+    prepare_handovers(day)
+    volunteers = [
+        UserFactory(email="benoit@example.org", first_name="Benoît", last_name="Lemaire"),
+        UserFactory(email="claire@example.org", first_name="Claire", last_name="Riou"),
+    ]
+    for volunteer in volunteers:
+        VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
+    url = reverse("deliveries:pickup-list", kwargs={"pk": day.pk})
+
+    phones = []
+    for volunteer in volunteers:
+        phone = new_page(phone=True)
+        sign_in(phone, volunteer.email, phone=True)
+        phone.goto(url)
+        expect(phone.locator(".household")).to_have_count(len(HOUSEHOLDS))
+        visit(phone, phone=True)
+        phones.append(phone)
+    benoit, claire = phones
+
+    # Benoît hands Zoé her basket: Claire's phone shows it within seconds.
+    line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
+    expect(line_of(benoit, "Zoé Bouvier")).to_have_class(re.compile("is-collected"))
+    expect(line_of(claire, "Zoé Bouvier")).to_have_class(re.compile("is-collected"))
+    expect(claire.locator(".js-collected")).to_have_text("1")
+
+    # Claire's phone loses the connection; she finds Léa with the search box and ticks her.
+    claire.context.set_offline(True)
+    claire.get_by_label(either("Find a household", "Trouver un foyer")).fill("léa")
+    expect(claire.locator(".household:visible")).to_have_count(1)
+    line_of(claire, "Léa Guérin").get_by_role("button").click()
+    expect(line_of(claire, "Léa Guérin")).to_have_class(re.compile("is-collected"))
+    expect(claire.locator(".pickup-sync")).to_contain_text("1")
+    # Her tick waits on the phone; a reload keeps it.
+    assert not Handover.objects.get(
+        basket_delivery__subscription__member__first_name="Léa"
+    ).is_collected
+
+    # Back online: the tick is sent once and Benoît's phone agrees.
+    claire.context.set_offline(False)
+    expect(line_of(benoit, "Léa Guérin")).to_have_class(re.compile("is-collected"), timeout=15_000)
+    expect(benoit.locator(".js-collected")).to_have_text("2")
+    expect(claire.locator(".pickup-sync")).to_have_text(
+        either("All ticks are sent.", "Toutes les coches sont envoyées.")
+    )
+    assert HandoverTick.objects.count() == 2
+    assert Handover.objects.filter(distribution_day=day, collected_at__isnull=False).count() == 2
+
+    claire.get_by_label(either("Find a household", "Trouver un foyer")).fill("")
+    expect(claire.locator(".household:visible")).to_have_count(len(HOUSEHOLDS))
+
+    # Benoît undoes Zoé by mistake and ticks her again: still one collection, by him.
+    line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
+    expect(line_of(benoit, "Zoé Bouvier")).not_to_have_class(re.compile("is-collected"))
+    line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
+    expect(line_of(claire, "Zoé Bouvier")).to_have_class(re.compile("is-collected"), timeout=15_000)
+    assert_no_page_errors(benoit)
+
+    # End of the day: Hugo's basket goes to the food-aid partner, Inès's is kept for her.
+    benoit.get_by_role(
+        "link", name=either("Close the distribution", "Clôturer la distribution")
+    ).click()
+    visit(benoit, phone=True)
+    hugo = benoit.locator("fieldset").filter(has_text="Hugo Le Bihan")
+    hugo.get_by_label(re.compile("Restos du Cœur")).check()
+    benoit.get_by_role(
+        "button", name=either("Close the distribution", "Clôturer la distribution")
+    ).click()
+    expect(benoit.locator(".alert-success")).to_be_visible()
+    day.refresh_from_db()
+    assert day.state == DayState.DONE
+    fates = dict(
+        Handover.objects.filter(collected_at__isnull=True).values_list(
+            "basket_delivery__subscription__member__first_name", "fate"
+        )
+    )
+    assert fates == {"Hugo": "food_aid", "Inès": "kept"}
+    assert_no_page_errors(benoit)
