@@ -126,16 +126,18 @@ class ComingDelivery:
 
     @property
     def transfer_label(self) -> str:
-        transfer = self.transfer
-        if transfer is None:
-            return ""
-        if transfer.kind == TransferKind.NAMED:
-            return _("Collected by %(name)s") % {"name": transfer.recipient_name}
-        if transfer.kind == TransferKind.FOOD_AID:
-            return _("Given to %(partner)s") % {"partner": self.day.pickup_point.food_aid_partner}
-        if transfer.claimed_by_id:
-            return _("Offered, taken by %(name)s") % {"name": person_name(transfer.claimed_by)}
-        return _("Offered to other members, not taken yet")
+        return transfer_label(self.transfer, self.day.pickup_point) if self.transfer else ""
+
+
+def transfer_label(transfer: BasketTransfer, pickup_point) -> str:
+    """Where a basket given away goes, as its holder reads it."""
+    if transfer.kind == TransferKind.NAMED:
+        return _("Collected by %(name)s") % {"name": transfer.recipient_name}
+    if transfer.kind == TransferKind.FOOD_AID:
+        return _("Given to %(partner)s") % {"partner": pickup_point.food_aid_partner}
+    if transfer.claimed_by_id:
+        return _("Offered, taken by %(name)s") % {"name": person_name(transfer.claimed_by)}
+    return _("Offered to other members, not taken yet")
 
 
 @dataclass
@@ -528,3 +530,102 @@ def managed_places(user, today: date | None = None) -> list[ManagedPlace]:
     for entry in by_key.values():
         entry.holders.sort(key=lambda sub: (sub.member.last_name.casefold(), sub.member.email))
     return list(by_key.values())
+
+
+@dataclass
+class PastDelivery:
+    delivery: BasketDelivery
+    outcome: str
+
+
+def past_deliveries(member, now=None, weeks: int = 4) -> list[PastDelivery]:
+    """The member's baskets of the last weeks and what became of each: collected, skipped,
+    given away, or, when nobody collected it, the fate the volunteers recorded. Two queries."""
+    now = now or timezone.now()
+    deliveries = (
+        BasketDelivery.objects.filter(
+            Q(subscription__member=member) | Q(subscription__co_holder=member),
+            distribution_day__starts_at__lt=now,
+            distribution_day__starts_at__gte=now - timedelta(weeks=weeks),
+        )
+        .select_related(
+            "distribution_day__pickup_point", "subscription__contract__plan", "handover"
+        )
+        .order_by("-distribution_day__starts_at", "pk")
+    )
+    deliveries = list(deliveries)
+    transfers = {
+        (t.subscription_id, t.distribution_day_id): t
+        for t in BasketTransfer.objects.filter(
+            subscription_id__in={d.subscription_id for d in deliveries},
+            distribution_day_id__in={d.distribution_day_id for d in deliveries},
+        ).select_related("claimed_by")
+    }
+    result = []
+    for delivery in deliveries:
+        handover = getattr(delivery, "handover", None)
+        transfer = transfers.get((delivery.subscription_id, delivery.distribution_day_id))
+        if delivery.status == DeliveryStatus.SKIPPED:
+            outcome = _("Skipped")
+        elif transfer is not None:
+            outcome = transfer_label(transfer, delivery.distribution_day.pickup_point)
+        elif handover is not None and handover.collected_at:
+            outcome = _("Collected")
+        elif handover is not None and handover.fate:
+            outcome = _("Not collected: %(fate)s") % {"fate": handover.get_fate_display()}
+            if handover.fate_recipient:
+                outcome += f" ({handover.fate_recipient})"
+        else:
+            outcome = _("Not recorded")
+        result.append(PastDelivery(delivery, outcome))
+    return result
+
+
+@dataclass
+class CollectedCount:
+    date: date
+    pickup_point: str
+    plan: str
+    brought: int
+    collected: int
+    left: int
+
+
+def collected_counts(producer, first: date, last: date) -> list[CollectedCount]:
+    """What became of the producer's baskets on past distribution days: brought, collected
+    (ticked on the pickup list), left at the end. One query."""
+    rows = (
+        BasketDelivery.objects.filter(
+            subscription__contract__plan__producer=producer,
+            distribution_day__date__range=(first, last),
+            status__in=BROUGHT_STATUSES,
+            handover__isnull=False,
+        )
+        .values(
+            "distribution_day__date",
+            "distribution_day__pickup_point_id",
+            "distribution_day__pickup_point__name",
+            "subscription__contract__plan_id",
+            "subscription__contract__plan__name",
+        )
+        .annotate(
+            brought=Sum("quantity"),
+            collected=Sum("quantity", filter=Q(handover__collected_at__isnull=False)),
+        )
+        .order_by(
+            "-distribution_day__date",
+            "distribution_day__pickup_point__name",
+            "subscription__contract__plan__name",
+        )
+    )
+    return [
+        CollectedCount(
+            date=row["distribution_day__date"],
+            pickup_point=row["distribution_day__pickup_point__name"],
+            plan=row["subscription__contract__plan__name"],
+            brought=row["brought"],
+            collected=row["collected"] or 0,
+            left=row["brought"] - (row["collected"] or 0),
+        )
+        for row in rows
+    ]

@@ -21,6 +21,7 @@ from baskets.selectors import (
     member_subscriptions,
     offered_baskets_for,
     open_contracts,
+    past_deliveries,
     person_name,
     places_taken,
     plan_products,
@@ -164,6 +165,7 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
                         auto_id=f"choice-{sub.pk}-{delivery.day.pk}-%s",
                     )
         ctx["offered"] = offered_baskets_for(user)
+        ctx["past"] = past_deliveries(user)
         ctx["coordinates"] = manages_any_contract(user)
         ctx["pause_form"] = PauseForm()
         ctx["today"] = timezone.localdate()

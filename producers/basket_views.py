@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from baskets.errors import CompositionRefused
 from baskets.models import BasketPlan, Contract, DeliveryComposition
-from baskets.selectors import BasketCount, basket_counts, compositions_for
+from baskets.selectors import BasketCount, basket_counts, collected_counts, compositions_for
 from baskets.services import announce_composition
 from baskets.services.compositions import plan_delivery_dates
 from producers.space_views import ProducerRequiredMixin
@@ -186,6 +186,7 @@ class BasketsView(ProducerRequiredMixin, TemplateView):
             days=days_of_baskets(basket_counts(self.producer, first, last)),
             has_plans=bool(plans),
             plans=running,
+            collected=collected_counts(self.producer, first - timedelta(weeks=2), first),
         )
         return ctx
 

@@ -3,6 +3,7 @@ phones (online or replayed after going offline) recorded once, and the day's clo
 
 import datetime as dt
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -240,3 +241,36 @@ def test_the_page_costs_the_same_queries_for_4_and_40_households(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_member_and_producer_see_what_became_of_the_baskets(client, producer):
+    from tests.factories import DistributionDayFactory
+
+    point = PickupPointFactory(name="Halle de Bruz")
+    now = timezone.now().replace(microsecond=0)
+    ScheduleFactory(
+        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
+    )
+    day = DistributionDayFactory(
+        pickup_point=point,
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(minutes=90),
+        cutoff_at=now - dt.timedelta(days=2),
+        state=DayState.CLOSED,
+    )
+    contract = contract_at(point, plan__producer=producer)
+    collected, left = (household(point, f, "Test", contract) for f in ("Jade", "Théo"))
+    prepare_handovers(day)
+    by_member = {h.basket_delivery.subscription.pk: h for h in Handover.objects.all()}
+    volunteer = UserFactory()
+    VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
+    record_ticks(volunteer, day, [tick(by_member[collected.pk])])
+    close_distribution(volunteer, day.pk, {by_member[left.pk].pk: ("given", "Marc Riou")})
+
+    client.force_login(left.member)
+    page = client.get(reverse("baskets:mine")).content.decode()
+    assert "Marc Riou" in page
+    client.force_login(producer.partner.users.get())
+    page = client.get(reverse("producer_space:baskets")).content.decode()
+    cells = re.findall(r"<td data-label=\"[^\"]+\">([^<]*)</td>", page)
+    assert ["Halle de Bruz", contract.plan.name, "2", "1", "1"] == cells[-5:]
