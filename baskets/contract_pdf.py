@@ -23,7 +23,7 @@ from oscar.templatetags.currency_filters import currency
 from baskets.models import ContractKind, Sharing, Subscription
 from baskets.services import contract_delivery_dates
 from baskets.services.choices import choice_total, unit_prices
-from marketplace.pdf import a4_document
+from marketplace.pdf import a4_document, build_with_footer
 
 Product = get_model("catalogue", "Product")
 
@@ -142,17 +142,7 @@ def contract_summary_pdf(subscription: Subscription) -> bytes:
     ]
     footer = f"{settings.OSCAR_SHOP_NAME} – {_full_name(subscription.member)} – {contract}"
 
-    def draw_footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(doc.leftMargin, 1 * cm, _printable(footer))
-        canvas.drawRightString(
-            doc.leftMargin + doc.width, 1 * cm, _("Page %(number)s") % {"number": doc.page}
-        )
-        canvas.restoreState()
-
-    document.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    build_with_footer(document, story, _printable(footer))
     return buffer.getvalue()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import baskets, calendar, data, packing, pages
+from bench import baskets, calendar, data, packing, pages, pickup_list
 from bench.load import HOST, LoadResult, hammer
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -147,7 +147,8 @@ def main() -> None:
     calendar_rows = [{**row, "database": db.engine} for row in calendar.run()]
     packing_rows = [{**row, "database": db.engine} for row in packing.run()]
     basket_rows = [{**row, "database": db.engine} for row in baskets.run()]
-    rows += calendar_rows + packing_rows + basket_rows
+    pickup_rows = [{**row, "database": db.engine} for row in pickup_list.run()]
+    rows += calendar_rows + packing_rows + basket_rows + pickup_rows
 
     tmp = RESULTS.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -157,11 +158,17 @@ def main() -> None:
         f"{WORKERS} gunicorn workers, {clients} clients, {seconds:g} s per page"
     )
     print_table(
-        [row for row in rows if row not in calendar_rows + packing_rows + basket_rows], header
+        [
+            row
+            for row in rows
+            if row not in calendar_rows + packing_rows + basket_rows + pickup_rows
+        ],
+        header,
     )
     calendar.print_rows(calendar_rows)
     packing.print_rows(packing_rows)
     baskets.print_rows(basket_rows)
+    pickup_list.print_rows(pickup_rows)
     print(f"\nWritten to {RESULTS.relative_to(data.BASE_DIR)}")
 
 

@@ -4,14 +4,15 @@ if the pickup point asks) and what to hand over; no tiers, payments or addresses
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, TransferKind
 from baskets.selectors import person_name, pickup_list_baskets
 from deliveries.models import DistributionDay, Handover, PickupOrder, VolunteerShift
+from deliveries.names import short_name, sort_key
 
 Order = get_model("order", "Order")
 
@@ -28,17 +29,12 @@ def can_run_pickup_list(user, day: DistributionDay) -> bool:
     )
 
 
-def short_name(name: str) -> str:
-    """Léa Guérin → Léa G."""
-    first, *rest = name.split() or [""]
-    return " ".join([first, *(f"{word[0]}." for word in rest if word)])
-
-
-@transaction.atomic
 def prepare_handovers(day: DistributionDay) -> int:
     """One handover per basket brought and per order to collect that day, made once: late
     changes (a basket claimed, an order placed before the cut-off) are added when the list is
-    next opened. Returns how many were added. Four queries."""
+    next opened. Returns how many were added. Three reads, and one write only when something
+    is new (the unique baskets and orders make two phones adding the same line at once
+    harmless)."""
     baskets = set(
         BasketDelivery.objects.filter(
             distribution_day=day, status__in=BROUGHT_STATUSES
@@ -57,7 +53,8 @@ def prepare_handovers(day: DistributionDay) -> int:
     new = [
         Handover(distribution_day=day, basket_delivery_id=pk) for pk in baskets - have_baskets
     ] + [Handover(distribution_day=day, pickup_order_id=pk) for pk in orders - have_orders]
-    Handover.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        Handover.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
 
@@ -75,6 +72,16 @@ class HandoverLine:
     @property
     def is_collected(self) -> bool:
         return self.handover.collected_at is not None
+
+    @property
+    def ticked_by(self) -> str:
+        handover = self.handover
+        if handover.collected_at is None or handover.collected_by is None:
+            return ""
+        return _("ticked by %(name)s at %(time)s") % {
+            "name": short_name(person_name(handover.collected_by)),
+            "time": timezone.localtime(handover.collected_at).strftime("%H:%M"),
+        }
 
 
 @dataclass
@@ -120,8 +127,8 @@ def pickup_list(day: DistributionDay) -> PickupList:
     by_order = {h.pickup_order_id: h for h in handovers if h.pickup_order_id}
     households: dict[str, Household] = {}
 
-    def household(collector: str) -> Household:
-        return households.setdefault(collector.casefold(), Household(collector))
+    def household(key: str, collector: str) -> Household:
+        return households.setdefault(key, Household(collector))
 
     for row in pickup_list_baskets(day):
         handover = by_basket.get(row.delivery_id)
@@ -137,7 +144,7 @@ def pickup_list(day: DistributionDay) -> PickupList:
             row.collector if row.transfer_kind == TransferKind.FOOD_AID else name(row.collector)
         )
         title = row.plan if row.quantity == 1 else f"{row.quantity} × {row.plan}"
-        household(collector).lines.append(
+        household(row.collector_key, collector).lines.append(
             HandoverLine(
                 handover,
                 "basket",
@@ -156,7 +163,8 @@ def pickup_list(day: DistributionDay) -> PickupList:
     for pickup in pickups:
         order = pickup.order
         collector = name(person_name(order.user) if order.user else order.email.split("@")[0])
-        household(collector).lines.append(
+        key = f"member:{order.user_id}" if order.user_id else f"email:{order.email}"
+        household(key, collector).lines.append(
             HandoverLine(
                 by_order[pickup.pk],
                 "order",
@@ -164,7 +172,7 @@ def pickup_list(day: DistributionDay) -> PickupList:
                 [f"{line.quantity} × {line.title}" for line in order.lines.all()],
             )
         )
-    ordered = sorted(households.values(), key=lambda h: h.name.casefold())
+    ordered = sorted(households.values(), key=lambda h: sort_key(h.name))
     return PickupList(day, ordered)
 
 

@@ -74,3 +74,30 @@ def geocode_pickup_point(point_id: int) -> str | None:
     from deliveries.locating import geocode_pickup_point as locate
 
     return locate(point_id)
+
+
+@shared_task(acks_late=True)
+def alert_unstaffed_days() -> int:
+    """Beat, hourly: tell coordinators, once per day, of the distributions in the next three
+    days still lacking volunteers. Returns the days alerted."""
+    from deliveries.shift_notifications import alert_coordinators_of_unstaffed_days
+
+    return alert_coordinators_of_unstaffed_days()
+
+
+@shared_task(acks_late=True)
+def remind_volunteers() -> int:
+    """Beat, hourly: remind each volunteer of their shift once, 48 hours before. Returns the
+    shifts reminded."""
+    from deliveries.shift_notifications import remind_volunteers_of_shifts
+
+    return remind_volunteers_of_shifts()
+
+
+@shared_task(acks_late=True)
+def send_sign_off_sheets() -> int:
+    """Beat, hourly: email each coming distribution's sign-off sheet (PDF and CSV) to its
+    pickup point's coordinators, once, 36 hours ahead. Returns the days sent."""
+    from deliveries.sign_off_sheet import send_sign_off_sheets as send
+
+    return send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import pickup_list_views, shift_views, views
+from deliveries import pickup_list_views, shift_views, sign_off_views, views
 
 app_name = "deliveries"
 urlpatterns = [
@@ -35,7 +35,10 @@ urlpatterns = [
         shift_views.WithdrawFromShiftView.as_view(),
         name="shift-withdraw",
     ),
+    path("permanences/a-pourvoir/", shift_views.UnstaffedDaysView.as_view(), name="unstaffed-days"),
     path(
-        "permanences/a-pourvoir/", shift_views.UnstaffedDaysView.as_view(), name="unstaffed-days"
+        "jour/<int:pk>/emargement.<str:format>",
+        sign_off_views.SignOffSheetView.as_view(),
+        name="sign-off-sheet",
     ),
 ]

@@ -26,4 +26,16 @@ app.conf.beat_schedule = {
         "task": "deliveries.tasks.close_distribution_days",
         "schedule": crontab(minute="*/5"),
     },
+    "alert-unstaffed-days": {
+        "task": "deliveries.tasks.alert_unstaffed_days",
+        "schedule": crontab(minute=10),
+    },
+    "remind-volunteers": {
+        "task": "deliveries.tasks.remind_volunteers",
+        "schedule": crontab(minute=20),
+    },
+    "send-sign-off-sheets": {
+        "task": "deliveries.tasks.send_sign_off_sheets",
+        "schedule": crontab(minute=30),
+    },
 }

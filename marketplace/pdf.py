@@ -19,3 +19,22 @@ def a4_document(buffer, title: str, *, bottom_margin_cm: float = 1.5):
         topMargin=1.5 * cm,
         bottomMargin=bottom_margin_cm * cm,
     )
+
+
+def build_with_footer(document, story, footer: str) -> None:
+    """Build the document with the footer text and the page number on every page."""
+    from django.utils.translation import gettext as _
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+
+    def draw_footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(doc.leftMargin, 1 * cm, footer)
+        canvas.drawRightString(
+            doc.leftMargin + doc.width, 1 * cm, _("Page %(number)s") % {"number": doc.page}
+        )
+        canvas.restoreState()
+
+    document.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)

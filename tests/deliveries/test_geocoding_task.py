@@ -335,6 +335,8 @@ def form_data(point=None, **changes):
         "longitude": "",
         "access_notes": "",
         "capacity": "60",
+        "volunteers_needed": "2",
+        "shift_changes_close_hours": "24",
         "contact_email": "",
         "phone": "",
         "is_active": "on",

@@ -1,0 +1,15 @@
+"""Members' names as volunteers see them: abbreviated when the pickup point asks, sorted the
+way a French list is read (É with E, not after Z)."""
+
+import unicodedata
+
+
+def short_name(name: str) -> str:
+    """Léa Guérin → Léa G."""
+    first, *rest = name.split() or [""]
+    return " ".join([first, *(f"{word[0]}." for word in rest if word)])
+
+
+def sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

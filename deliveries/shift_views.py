@@ -1,0 +1,91 @@
+"""Volunteer shifts: a member's page to sign up or withdraw, a coordinator's page of the days
+lacking volunteers."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from deliveries.errors import ShiftRefused
+from deliveries.models import DistributionDay
+from deliveries.shifts import (
+    UNSTAFFED_DAYS_AHEAD,
+    coming_shift_days,
+    coordinates_any_point,
+    member_shifts,
+    sign_up_for_shift,
+    unstaffed_days,
+    withdraw_from_shift,
+)
+
+
+class ShiftsView(LoginRequiredMixin, TemplateView):
+    """My volunteer shifts: the coming days at my pickup points, then my past shifts."""
+
+    template_name = "deliveries/shifts.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["days"] = coming_shift_days(user)
+        ctx["shifts"] = member_shifts(user)
+        ctx["is_coordinator"] = coordinates_any_point(user)
+        return ctx
+
+
+def _when(day: DistributionDay) -> str:
+    return date_format(timezone.localtime(day.starts_at), "l j F, H:i")
+
+
+class SignUpForShiftView(LoginRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            shift = sign_up_for_shift(request.user, kwargs["pk"])
+        except DistributionDay.DoesNotExist as error:
+            raise Http404 from error
+        except ShiftRefused as error:
+            messages.error(request, str(error))
+        else:
+            day = shift.distribution_day
+            messages.success(
+                request,
+                _("Thank you! You are signed up for the distribution at %(point)s, %(when)s.")
+                % {"point": day.pickup_point.name, "when": _when(day)},
+            )
+        return redirect("deliveries:shifts")
+
+
+class WithdrawFromShiftView(LoginRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            day = withdraw_from_shift(request.user, kwargs["pk"])
+        except DistributionDay.DoesNotExist as error:
+            raise Http404 from error
+        except ShiftRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You have withdrawn from the distribution at %(point)s, %(when)s.")
+                % {"point": day.pickup_point.name, "when": _when(day)},
+            )
+        return redirect("deliveries:shifts")
+
+
+class UnstaffedDaysView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """For coordinators (and staff): the coming week's days short of volunteers."""
+
+    template_name = "deliveries/unstaffed.html"
+
+    def test_func(self):
+        return coordinates_any_point(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["days"] = unstaffed_days(self.request.user)
+        ctx["days_ahead"] = UNSTAFFED_DAYS_AHEAD
+        return ctx
