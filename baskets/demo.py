@@ -266,7 +266,7 @@ def _make_contract(
     contract = Contract.objects.create(
         plan=plan,
         name=f"Saison {season}",
-        starts_on=today,
+        starts_on=today - timedelta(weeks=1),  # under way: last week's baskets exist
         ends_on=ends_on,
         signup_opens_on=today - timedelta(weeks=2),
         signup_closes_on=today + timedelta(weeks=6),

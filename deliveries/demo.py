@@ -8,7 +8,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deliveries.geocoding import locate_town
-from deliveries.models import Closure, Collective, GeocodingStatus, PickupPoint, Schedule
+from deliveries.models import (
+    Closure,
+    Collective,
+    DayState,
+    DistributionDay,
+    GeocodingStatus,
+    PickupPoint,
+    Schedule,
+    VolunteerShift,
+)
 from deliveries.services import materialise_distribution_days
 
 # collective, pickup point, address, town, weekday (0 = Monday), start, end
@@ -112,3 +121,43 @@ def ensure_pickup_points(*, coordinator=None, volunteer=None) -> list[PickupPoin
     )
     materialise_distribution_days()
     return points
+
+
+VOLUNTEER_INSTRUCTIONS = (
+    "Clé du local chez le gardien (code 2468). Sortir les tables pliantes, installer les "
+    "cagettes par contrat, afficher la liste d'émargement. En fin de distribution : noter les "
+    "paniers restants, ranger et fermer à clé."
+)
+
+
+def ensure_demo_distribution(volunteer, neighbour) -> DistributionDay | None:
+    """Yesterday evening's distribution at the first demo point, still to be closed: the demo
+    volunteer (and a neighbour) ran it, so its pickup list can be opened on a phone, ticked,
+    printed and closed. Past days are never touched by the calendar. Made once."""
+    from baskets.services import generate_basket_deliveries
+    from deliveries.pickup_list import prepare_handovers
+
+    point = PickupPoint.objects.filter(slug=slugify(PICKUP_POINTS[0][1])).first()
+    if point is None:
+        return None
+    PickupPoint.objects.filter(collective__slug__in=[slugify(p[0]) for p in PICKUP_POINTS]).filter(
+        volunteer_instructions=""
+    ).update(volunteer_instructions=VOLUNTEER_INSTRUCTIONS)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    starts_at = timezone.make_aware(dt.datetime.combine(yesterday, dt.time(18, 0)))
+    day, created = DistributionDay.objects.get_or_create(
+        pickup_point=point,
+        date=yesterday,
+        defaults={
+            "starts_at": starts_at,
+            "ends_at": starts_at + dt.timedelta(hours=1, minutes=30),
+            "cutoff_at": starts_at - dt.timedelta(hours=48),
+            "state": DayState.CLOSED,
+        },
+    )
+    if created:
+        generate_basket_deliveries([point.pk], yesterday, yesterday)
+        for person in (volunteer, neighbour):
+            VolunteerShift.objects.get_or_create(distribution_day=day, volunteer=person)
+        prepare_handovers(day)
+    return day

@@ -14,9 +14,9 @@ from django.utils.text import slugify
 from oscar.core.loading import get_model
 
 from baskets.demo import ensure_demo_baskets
-from deliveries.demo import ensure_pickup_points
+from deliveries.demo import ensure_demo_distribution, ensure_pickup_points
 from deliveries.geocoding import locate_town
-from marketplace.demo_orders import ensure_demo_orders
+from marketplace.demo_orders import demo_members, ensure_demo_orders
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
 from producers.services import ProductDraft, create_product
@@ -333,4 +333,8 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
     first_member = User.objects.get(email=DEMO_ACCOUNTS[0][0])
     ensure_demo_orders(first_member, producers[0], rng)
     ensure_demo_baskets(first_member, producers, rng)
+    ensure_demo_distribution(
+        volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
+        neighbour=demo_members(first_member)[1],
+    )
     return accounts
