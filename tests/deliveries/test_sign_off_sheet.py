@@ -147,7 +147,9 @@ def test_the_csv_has_a_row_per_thing_to_hand_over(small_day):
     assert for_chloe[2] == "Carottes 1.5 kg, Poireaux 1 kg, Pommes de terre 2 kg, " + (
         "Courge butternut 1 pièce, Mâche 150 g"
     )
-    assert {row[4] for row in rows} == {"no"}  # nothing collected yet
+    assert {row[4] for row in rows} == {
+        "non"
+    }  # nothing collected yet (French, the site's language)
 
 
 def test_sixty_households_fit_on_two_pages(point, vegetables):
