@@ -69,27 +69,7 @@ def ensure_busy_day() -> int:
         batch_size=1000,
     )
     orders = list(Order.objects.filter(number__startswith=prefix).order_by("number"))
-    lines = []
-    for order in orders:
-        for record in rng.sample(records, LINES_PER_ORDER):
-            lines.append(
-                Line(
-                    order=order,
-                    partner=record.partner,
-                    partner_name=record.partner.name,
-                    partner_sku=record.partner_sku,
-                    stockrecord=record,
-                    product=record.product,
-                    title=record.product.title,
-                    quantity=rng.randint(1, 3),
-                    line_price_incl_tax=Decimal("3.00"),
-                    line_price_excl_tax=Decimal("2.84"),
-                    line_price_before_discounts_incl_tax=Decimal("3.00"),
-                    line_price_before_discounts_excl_tax=Decimal("2.84"),
-                    num_allocated=0,
-                    status="pending",
-                )
-            )
+    lines = order_lines(orders, records, rng, LINES_PER_ORDER)
     Line.objects.bulk_create(lines, batch_size=2000)
     PickupOrder.objects.bulk_create(
         [PickupOrder(order=order, distribution_day=day) for order in orders], batch_size=2000
@@ -163,3 +143,30 @@ def print_rows(rows: list[dict]) -> None:
     print(f"\npacking lists (one day, {ORDERS} orders)")
     for row in rows:
         print(f"{row['name']:<40}{row['value']:>10} {row['unit']}")
+
+
+def order_lines(orders, records, rng, per_order: int) -> list:
+    """Unsaved lines of 3.00 € (incl. VAT) for each order, from random stock records."""
+    from oscar.core.loading import get_model
+
+    Line = get_model("order", "Line")
+    return [
+        Line(
+            order=order,
+            partner=record.partner,
+            partner_name=record.partner.name,
+            partner_sku=record.partner_sku,
+            stockrecord=record,
+            product=record.product,
+            title=record.product.title,
+            quantity=rng.randint(1, 3),
+            line_price_incl_tax=Decimal("3.00"),
+            line_price_excl_tax=Decimal("2.84"),
+            line_price_before_discounts_incl_tax=Decimal("3.00"),
+            line_price_before_discounts_excl_tax=Decimal("2.84"),
+            num_allocated=0,
+            status="pending",
+        )
+        for order in orders
+        for record in rng.sample(records, per_order)
+    ]

@@ -140,6 +140,8 @@ def ensure_orders(day, households: list, wanted: int) -> None:
 
     Order = get_model("order", "Order")
     Line = get_model("order", "Line")
+    from bench.packing import order_lines
+
     StockRecord = get_model("partner", "StockRecord")
     if PickupOrder.objects.filter(distribution_day=day).count() >= wanted:
         return
@@ -162,28 +164,7 @@ def ensure_orders(day, households: list, wanted: int) -> None:
         ]
     )
     orders = list(Order.objects.filter(number__startswith=prefix).order_by("number"))
-    Line.objects.bulk_create(
-        [
-            Line(
-                order=order,
-                partner=record.partner,
-                partner_name=record.partner.name,
-                partner_sku=record.partner_sku,
-                stockrecord=record,
-                product=record.product,
-                title=record.product.title,
-                quantity=rng.randint(1, 3),
-                line_price_incl_tax=Decimal("3.00"),
-                line_price_excl_tax=Decimal("2.84"),
-                line_price_before_discounts_incl_tax=Decimal("3.00"),
-                line_price_before_discounts_excl_tax=Decimal("2.84"),
-                num_allocated=0,
-                status="pending",
-            )
-            for order in orders
-            for record in rng.sample(records, LINES_PER_ORDER)
-        ]
-    )
+    Line.objects.bulk_create(order_lines(orders, records, rng, LINES_PER_ORDER))
     PickupOrder.objects.bulk_create(
         [PickupOrder(order=order, distribution_day=day) for order in orders]
     )
