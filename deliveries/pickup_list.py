@@ -4,7 +4,7 @@ if the pickup point asks) and what to hand over; no tiers, payments or addresses
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -15,6 +15,7 @@ from deliveries.models import DistributionDay, Handover, PickupOrder, VolunteerS
 from deliveries.names import short_name, sort_key
 
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
 
 
 def can_run_pickup_list(user, day: DistributionDay) -> bool:
@@ -116,28 +117,81 @@ class PickupList:
         return len(self.lines) - self.collected
 
 
-def pickup_list(day: DistributionDay) -> PickupList:
+def pickup_list(day: DistributionDay, *, add_missing: bool = False) -> PickupList:
     """Every household collecting on the day, by name, with what to hand each one: baskets
     with the week's composition (a transferred one "for" its holder), orders with their lines.
-    A fixed number of queries whatever the number of households."""
+    ``add_missing`` makes the handovers of lines that have none yet (a basket claimed or an
+    order placed since the list was last opened) on the way. A fixed number of queries
+    whatever the number of households, and no write when nothing is new."""
     point = day.pickup_point
     name = short_name if point.abbreviate_names else (lambda full: full)
-    handovers = Handover.objects.filter(distribution_day=day).select_related("collected_by")
+    rows = pickup_list_baskets(day)
+    pickups = list(
+        PickupOrder.objects.filter(distribution_day=day)
+        .exclude(order__status="cancelled")
+        .select_related("order__user")
+        .only(
+            "order__number",
+            "order__guest_email",
+            "order__user__first_name",
+            "order__user__last_name",
+            "order__user__email",
+        )
+        .prefetch_related(
+            Prefetch("order__lines", queryset=Line.objects.only("order_id", "quantity", "title"))
+        )
+    )
+    # Hundreds of rows: only the columns the list shows.
+    handovers = (
+        Handover.objects.filter(distribution_day=day)
+        .select_related("collected_by")
+        .only(
+            "basket_delivery_id",
+            "pickup_order_id",
+            "collected_at",
+            "fate",
+            "fate_recipient",
+            "collected_by__first_name",
+            "collected_by__last_name",
+            "collected_by__email",
+        )
+    )
+    handovers = list(handovers)
     by_basket = {h.basket_delivery_id: h for h in handovers if h.basket_delivery_id}
     by_order = {h.pickup_order_id: h for h in handovers if h.pickup_order_id}
+    if add_missing:
+        new_baskets = [row.delivery_id for row in rows if row.delivery_id not in by_basket]
+        new_orders = [pickup.pk for pickup in pickups if pickup.pk not in by_order]
+        if new_baskets or new_orders:
+            Handover.objects.bulk_create(
+                [Handover(distribution_day=day, basket_delivery_id=pk) for pk in new_baskets]
+                + [Handover(distribution_day=day, pickup_order_id=pk) for pk in new_orders],
+                ignore_conflicts=True,  # two phones opening the list at once
+            )
+            for handover in Handover.objects.filter(distribution_day=day).filter(
+                Q(basket_delivery_id__in=new_baskets) | Q(pickup_order_id__in=new_orders)
+            ):
+                if handover.basket_delivery_id:
+                    by_basket[handover.basket_delivery_id] = handover
+                else:
+                    by_order[handover.pickup_order_id] = handover
     households: dict[str, Household] = {}
 
     def household(key: str, collector: str) -> Household:
         return households.setdefault(key, Household(collector))
 
-    for row in pickup_list_baskets(day):
+    contents: dict[int, list[str]] = {}
+    for row in rows:
         handover = by_basket.get(row.delivery_id)
-        if handover is None:  # made after the list was prepared: next opening adds it
+        if handover is None:  # made since; the next opening with add_missing adds it
             continue
         if row.chosen:
             details = [f"{line.title} × {line.quantity}" for line in row.chosen]
         elif row.composition is not None:
-            details = [str(line) for line in row.composition.lines.all()]
+            composition = row.composition  # the same few for hundreds of baskets: read once
+            if composition.pk not in contents:
+                contents[composition.pk] = [str(line) for line in composition.lines.all()]
+            details = contents[composition.pk]
         else:
             details = []
         collector = (
@@ -154,13 +208,9 @@ def pickup_list(day: DistributionDay) -> PickupList:
                 note=row.producer,
             )
         )
-    pickups = (
-        PickupOrder.objects.filter(pk__in=by_order)
-        .exclude(order__status="cancelled")
-        .select_related("order__user")
-        .prefetch_related("order__lines")
-    )
     for pickup in pickups:
+        if pickup.pk not in by_order:
+            continue
         order = pickup.order
         collector = name(person_name(order.user) if order.user else order.email.split("@")[0])
         key = f"member:{order.user_id}" if order.user_id else f"email:{order.email}"

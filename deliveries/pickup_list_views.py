@@ -21,7 +21,6 @@ from deliveries.pickup_list import (
     can_run_pickup_list,
     pickup_list,
     pickup_list_state,
-    prepare_handovers,
 )
 
 MAX_TICKS_PER_REQUEST = 500
@@ -46,10 +45,8 @@ class PickupListView(PickupListAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if self.day.closed_at is None:
-            prepare_handovers(self.day)
         ctx["day"] = self.day
-        ctx["pickups"] = pickup_list(self.day)
+        ctx["pickups"] = pickup_list(self.day, add_missing=self.day.closed_at is None)
         for line in ctx["pickups"].lines:  # the tick a form sends when JavaScript is off
             line.operation = uuid.uuid4()
         ctx["is_closed"] = self.day.closed_at is not None
