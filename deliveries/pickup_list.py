@@ -3,6 +3,7 @@ each of them, and whether it is collected. What volunteers see, nothing more: na
 if the pickup point asks) and what to hand over; no tiers, payments or addresses."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -10,8 +11,14 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, TransferKind
-from baskets.selectors import person_name, pickup_list_baskets
-from deliveries.models import DistributionDay, Handover, PickupOrder, VolunteerShift
+from baskets.selectors import display_name, person_name, pickup_list_baskets
+from deliveries.models import (
+    DistributionDay,
+    Handover,
+    LeftoverFate,
+    PickupOrder,
+    VolunteerShift,
+)
 from deliveries.names import short_name, sort_key
 
 Order = get_model("order", "Order")
@@ -60,10 +67,56 @@ def prepare_handovers(day: DistributionDay) -> int:
 
 
 @dataclass
+class HandoverState:
+    """A handover as the list shows it (read as values: a list has hundreds)."""
+
+    pk: int
+    basket_delivery_id: int | None
+    pickup_order_id: int | None
+    collected_at: datetime | None
+    collected_by: str
+    fate: str
+    fate_recipient: str
+
+    def get_fate_display(self) -> str:
+        return LeftoverFate(self.fate).label if self.fate else ""
+
+
+HANDOVER_FIELDS = (
+    "pk",
+    "basket_delivery_id",
+    "pickup_order_id",
+    "collected_at",
+    "collected_by__first_name",
+    "collected_by__last_name",
+    "collected_by__email",
+    "fate",
+    "fate_recipient",
+)
+
+
+def handover_states(handovers) -> list[HandoverState]:
+    return [
+        HandoverState(
+            pk,
+            basket,
+            order,
+            collected_at,
+            display_name(first or "", last or "", email) if email else "",
+            fate,
+            recipient,
+        )
+        for pk, basket, order, collected_at, first, last, email, fate, recipient in (
+            handovers.values_list(*HANDOVER_FIELDS)
+        )
+    ]
+
+
+@dataclass
 class HandoverLine:
     """One thing to hand over: a subscription basket or an order."""
 
-    handover: Handover
+    handover: HandoverState
     kind: str  # "basket" or "order"
     title: str
     details: list[str]
@@ -77,10 +130,10 @@ class HandoverLine:
     @property
     def ticked_by(self) -> str:
         handover = self.handover
-        if handover.collected_at is None or handover.collected_by is None:
+        if handover.collected_at is None or not handover.collected_by:
             return ""
         return _("ticked by %(name)s at %(time)s") % {
-            "name": short_name(person_name(handover.collected_by)),
+            "name": short_name(handover.collected_by),
             "time": timezone.localtime(handover.collected_at).strftime("%H:%M"),
         }
 
@@ -141,22 +194,7 @@ def pickup_list(day: DistributionDay, *, add_missing: bool = False) -> PickupLis
             Prefetch("order__lines", queryset=Line.objects.only("order_id", "quantity", "title"))
         )
     )
-    # Hundreds of rows: only the columns the list shows.
-    handovers = (
-        Handover.objects.filter(distribution_day=day)
-        .select_related("collected_by")
-        .only(
-            "basket_delivery_id",
-            "pickup_order_id",
-            "collected_at",
-            "fate",
-            "fate_recipient",
-            "collected_by__first_name",
-            "collected_by__last_name",
-            "collected_by__email",
-        )
-    )
-    handovers = list(handovers)
+    handovers = handover_states(Handover.objects.filter(distribution_day=day))
     by_basket = {h.basket_delivery_id: h for h in handovers if h.basket_delivery_id}
     by_order = {h.pickup_order_id: h for h in handovers if h.pickup_order_id}
     if add_missing:
@@ -168,8 +206,10 @@ def pickup_list(day: DistributionDay, *, add_missing: bool = False) -> PickupLis
                 + [Handover(distribution_day=day, pickup_order_id=pk) for pk in new_orders],
                 ignore_conflicts=True,  # two phones opening the list at once
             )
-            for handover in Handover.objects.filter(distribution_day=day).filter(
-                Q(basket_delivery_id__in=new_baskets) | Q(pickup_order_id__in=new_orders)
+            for handover in handover_states(
+                Handover.objects.filter(distribution_day=day).filter(
+                    Q(basket_delivery_id__in=new_baskets) | Q(pickup_order_id__in=new_orders)
+                )
             ):
                 if handover.basket_delivery_id:
                     by_basket[handover.basket_delivery_id] = handover
