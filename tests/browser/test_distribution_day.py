@@ -14,6 +14,7 @@ from baskets.services import subscribe
 from deliveries.models import DayState, Handover, HandoverTick, VolunteerShift
 from deliveries.pickup_list import prepare_handovers
 from marketplace.shop_setup import ensure_shop_basics
+from tests.baskets.test_contract_pdf import pdf_text
 from tests.browser.conftest import assert_no_page_errors, either
 from tests.browser.test_catalogue_journey import sign_in, visit
 from tests.factories import (
@@ -113,6 +114,14 @@ def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
     line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
     expect(line_of(claire, "Zoé Bouvier")).to_have_class(re.compile("is-collected"), timeout=15_000)
     assert_no_page_errors(benoit)
+
+    # The printed sheet lists every household.
+    sheet = benoit.request.get(
+        reverse("deliveries:sign-off-sheet", kwargs={"pk": day.pk, "format": "pdf"})
+    )
+    assert sheet.status == 200 and sheet.headers["content-type"] == "application/pdf"
+    text = pdf_text(sheet.body())
+    assert all(f"{first} {last}" in text for first, last in HOUSEHOLDS)
 
     # End of the day: Hugo's basket goes to the food-aid partner, Inès's is kept for her.
     benoit.get_by_role(
