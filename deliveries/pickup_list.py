@@ -40,9 +40,8 @@ def can_run_pickup_list(user, day: DistributionDay) -> bool:
 def prepare_handovers(day: DistributionDay) -> int:
     """One handover per basket brought and per order to collect that day, made once: late
     changes (a basket claimed, an order placed before the cut-off) are added when the list is
-    next opened. Returns how many were added. Three reads, and one write only when something
-    is new (the unique baskets and orders make two phones adding the same line at once
-    harmless)."""
+    next opened (the page does it as it reads the list: ``pickup_list(add_missing=True)``).
+    Returns how many were added. Three reads, and a write only when something is new."""
     baskets = set(
         BasketDelivery.objects.filter(
             distribution_day=day, status__in=BROUGHT_STATUSES
@@ -58,9 +57,15 @@ def prepare_handovers(day: DistributionDay) -> int:
     )
     have_baskets = {basket for basket, _order in existing if basket}
     have_orders = {order for _basket, order in existing if order}
-    new = [
-        Handover(distribution_day=day, basket_delivery_id=pk) for pk in baskets - have_baskets
-    ] + [Handover(distribution_day=day, pickup_order_id=pk) for pk in orders - have_orders]
+    return add_handovers(day, baskets - have_baskets, orders - have_orders)
+
+
+def add_handovers(day: DistributionDay, basket_ids, order_ids) -> int:
+    """The handovers of lines that have none yet; two phones adding the same line at once make
+    one (unique basket and order). One write, none when nothing is new."""
+    new = [Handover(distribution_day=day, basket_delivery_id=pk) for pk in basket_ids] + [
+        Handover(distribution_day=day, pickup_order_id=pk) for pk in order_ids
+    ]
     if new:
         Handover.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
@@ -200,12 +205,7 @@ def pickup_list(day: DistributionDay, *, add_missing: bool = False) -> PickupLis
     if add_missing:
         new_baskets = [row.delivery_id for row in rows if row.delivery_id not in by_basket]
         new_orders = [pickup.pk for pickup in pickups if pickup.pk not in by_order]
-        if new_baskets or new_orders:
-            Handover.objects.bulk_create(
-                [Handover(distribution_day=day, basket_delivery_id=pk) for pk in new_baskets]
-                + [Handover(distribution_day=day, pickup_order_id=pk) for pk in new_orders],
-                ignore_conflicts=True,  # two phones opening the list at once
-            )
+        if add_handovers(day, new_baskets, new_orders):
             for handover in handover_states(
                 Handover.objects.filter(distribution_day=day).filter(
                     Q(basket_delivery_id__in=new_baskets) | Q(pickup_order_id__in=new_orders)
