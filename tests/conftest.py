@@ -1,8 +1,20 @@
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from marketplace.celery import app as celery_app
+from tests.clock import Clock, in_paris, parse_instant, suite_instant
 from tests.factories import ProducerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs on a stopped clock at a pinned instant (see tests/clock.py): the test's
+    ``now`` marker, else ``TEST_NOW``, else the suite's default."""
+    marker = request.node.get_closest_marker("now")
+    instant = parse_instant(marker.args[0]) if marker else suite_instant()
+    with time_machine.travel(in_paris(instant), tick=False) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,7 @@
-"""The basket tests' calendar: Monday 23 November 2026, pickup points open on Tuesdays."""
+"""The basket tests' calendar: Monday 23 November 2026, pickup points open on Tuesdays.
+
+Their dates are written out, so each module pins the clock there: ``pytest.mark.now(PARIS_NOW)``.
+"""
 
 import datetime as dt
 
@@ -6,9 +9,10 @@ from django.utils import timezone
 
 from deliveries.models import DistributionDay
 from deliveries.services import materialise_distribution_days
+from tests.clock import PARIS
 from tests.factories import ScheduleFactory
 
-PARIS_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+PARIS_NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 
 
 def tuesdays(point):
@@ -19,7 +23,7 @@ def tuesdays(point):
 
 
 def first_changeable_day(point, hours: int = 48):
-    """The point's first distribution day still more than ``hours`` away (real clock)."""
+    """The point's first distribution day still more than ``hours`` away from now."""
     return (
         DistributionDay.objects.filter(
             pickup_point=point, starts_at__gt=timezone.now() + dt.timedelta(hours=hours + 1)

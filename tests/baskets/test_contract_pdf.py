@@ -13,9 +13,8 @@ from baskets.contract_pdf import contract_summary_pdf
 from baskets.services import contract_delivery_dates, subscribe
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
-
 SIGN_UP_DAY = dt.date(2026, 2, 10)
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-02-10 10:05")]
 
 
 @pytest.fixture(autouse=True)
@@ -96,8 +95,6 @@ def test_summary_shows_the_co_holder_and_how_they_share(point):
 def test_summary_states_the_commitments_and_when_the_terms_were_agreed(point):
     contract = season(point, 12, absence_allowance=3, absence_deadline_hours=72)
     subscription = subscribe(UserFactory(), contract, point, agreed=True, today=SIGN_UP_DAY)
-    subscription.agreed_at = dt.datetime(2026, 2, 10, 9, 5, tzinfo=dt.UTC)
-    subscription.save(update_fields=["agreed_at"])
 
     # In English, the texts' own words: the French catalogue is filled in separately.
     with translation.override("en"):

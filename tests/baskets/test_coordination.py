@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from baskets.errors import NotYourSubscription
 from baskets.models import BasketDelivery, SubscriptionState
@@ -56,7 +57,8 @@ def test_ending_a_commitment_offers_the_place_to_the_first_waiting(
     client, coordinator, full_contract, point, mailoutbox, django_capture_on_commit_callbacks
 ):
     holder = full_contract.subscriptions.get(state=SubscriptionState.ACTIVE)
-    generate_basket_deliveries([point.pk], dt.date.today(), dt.date.today() + dt.timedelta(days=14))
+    today = timezone.localdate()
+    generate_basket_deliveries([point.pk], today, today + dt.timedelta(days=14))
     assert BasketDelivery.objects.filter(subscription=holder).exists()
     client.force_login(coordinator)
 
@@ -66,7 +68,7 @@ def test_ending_a_commitment_offers_the_place_to_the_first_waiting(
     holder.refresh_from_db()
     assert holder.state == SubscriptionState.ENDED  # the season had started
     assert not BasketDelivery.objects.filter(
-        subscription=holder, distribution_day__date__gt=dt.date.today()
+        subscription=holder, distribution_day__date__gt=today
     ).exists()
     waiting = full_contract.subscriptions.get(member__email="hugo@example.org")
     assert waiting.offer_expires_at is not None

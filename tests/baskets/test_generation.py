@@ -10,10 +10,10 @@ from baskets.services import generate_basket_deliveries, subscribe
 from baskets.tasks import generate_basket_deliveries as generate_task
 from deliveries.models import Closure, DayState, DistributionDay
 from deliveries.services import materialise_distribution_days
-from tests.baskets.calendar import season
+from tests.baskets.calendar import PARIS_NOW, season
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 FIRST, LAST = dt.date(2026, 11, 23), dt.date(2026, 12, 31)

@@ -11,10 +11,10 @@ from baskets.models import BasketDelivery, BasketTransfer, Subscription
 from baskets.services import announce_composition, subscribe
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
-from tests.baskets.calendar import first_changeable_day
+from tests.baskets.calendar import PARIS_NOW, first_changeable_day
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ from tests.baskets.calendar import (
 )
 from tests.factories import PickupPointFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 # Two absences a season, 48 hours before.
 season = partial(season, absence_allowance=2)

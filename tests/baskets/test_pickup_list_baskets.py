@@ -39,7 +39,7 @@ from tests.baskets.calendar import (
 )
 from tests.factories import PickupPointFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 PARTNER = "Banque alimentaire d'Ille-et-Vilaine"
 season = partial(season, absence_allowance=4, capacity=100)

@@ -11,7 +11,7 @@ from deliveries.models import DistributionDay
 from tests.baskets.calendar import PARIS_NOW
 from tests.factories import UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 
 @pytest.fixture

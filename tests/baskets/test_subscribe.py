@@ -10,10 +10,10 @@ from baskets.errors import SubscriptionRefused
 from baskets.models import PlanFrequency, Subscription, SubscriptionState
 from baskets.services import contract_delivery_dates, subscribe
 from deliveries.models import Closure
-from tests.baskets.calendar import SIGN_UP_DAY, season
+from tests.baskets.calendar import PARIS_NOW, SIGN_UP_DAY, season
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 TUESDAY = 1
 
@@ -165,7 +165,7 @@ def test_a_new_holder_has_the_coming_weeks_deliveries_at_once_and_the_waiting_no
     from baskets.models import BasketDelivery
     from deliveries.services import materialise_distribution_days
 
-    materialise_distribution_days()  # as of the real clock, as the member's sign-up is
+    materialise_distribution_days()  # as of now, as the member's sign-up is
     contract = contract_at(point, capacity=1)
     holder = subscribe(UserFactory(), contract, point, agreed=True)
     waiting = subscribe(UserFactory(), contract, point, agreed=True)

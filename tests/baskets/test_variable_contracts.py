@@ -19,7 +19,7 @@ from baskets.services import (
 )
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
-from tests.baskets.calendar import first_changeable_day
+from tests.baskets.calendar import PARIS_NOW, first_changeable_day
 from tests.baskets.test_contract_pdf import pdf_text
 from tests.factories import (
     PickupPointFactory,
@@ -29,7 +29,7 @@ from tests.factories import (
     product_for,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 
 @pytest.fixture(autouse=True)

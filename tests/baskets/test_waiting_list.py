@@ -13,7 +13,7 @@ from baskets.tasks import offer_free_places
 from tests.baskets.calendar import PARIS_NOW
 from tests.factories import UserFactory, contract_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 SIGN_UP_DAY = dt.date(2026, 11, 23)
 SEASON_STARTS = dt.date(2026, 12, 1)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -50,7 +51,8 @@ def chromium():
 def new_page(chromium, live_server):
     """Open a page in a fresh browser context (its own cookies: a separate person).
 
-    ``new_page(phone=True)`` gives a 360×740 touch screen. Uncaught JavaScript errors and failed
+    ``new_page(phone=True)`` gives a 360×740 touch screen. The browser is in Paris, and its
+    JavaScript clock shows the test's pinned instant, as the server's does. Uncaught JavaScript errors and failed
     requests to the site (4xx/5xx) are kept on ``page.page_errors`` for ``assert_no_page_errors``.
     """
     contexts = []
@@ -59,10 +61,13 @@ def new_page(chromium, live_server):
         context = chromium.new_context(
             base_url=live_server.url,
             locale="fr-FR",
+            timezone_id="Europe/Paris",
             viewport=PHONE if phone else DESKTOP,
             is_mobile=phone,
             has_touch=phone,
         )
+        # The phone's clock reads the site's pinned "now" (its timers keep running).
+        context.clock.set_fixed_time(timezone.now())
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()

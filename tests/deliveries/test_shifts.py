@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from baskets.models import Subscription, SubscriptionState
 from deliveries.errors import ShiftRefused
@@ -35,23 +34,11 @@ from tests.factories import (
 )
 from tests.ordering import choose_and_order, fill_cart
 
-pytestmark = pytest.mark.django_db
-
 PARIS = ZoneInfo("Europe/Paris")
 # A Sunday morning; the points distribute on Tuesdays from 18:00, the next one in 56 hours.
+# Tests move the clock with ``clock.now``.
 NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=PARIS)
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """The time the pages and the beat tasks read; a test moves it with ``clock.now``."""
-
-    class Clock:
-        now = NOW
-
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
+pytestmark = [pytest.mark.django_db, pytest.mark.now(NOW)]
 
 
 def tuesdays_point(**kwargs):

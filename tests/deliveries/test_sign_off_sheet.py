@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 
 from baskets.services import (
     announce_composition,
@@ -35,7 +34,8 @@ from tests.baskets.calendar import DEC_8, DEC_15, PARIS_NOW, SIGN_UP_DAY, season
 from tests.baskets.test_contract_pdf import page_count, pdf_text
 from tests.factories import PickupPointFactory, ProducerFactory, UserFactory, product_for
 
-pytestmark = pytest.mark.django_db
+# Monday 23 November 2026, as in the basket tests: the point distributes on Tuesdays.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
 season = partial(season, capacity=100)
 FIRST_NAMES = ["Awa", "Bruno", "Chloé", "David", "Émilie", "Fanny", "Gaël", "Hélène", "Ismaël"]
@@ -56,12 +56,6 @@ BREAD = [
     ("Farine T80", Decimal("1"), "kg"),
     ("Fouace", Decimal("1"), "pièce"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """Monday 23 November 2026, as in the basket tests: the point distributes on Tuesdays."""
-    monkeypatch.setattr(timezone, "now", lambda: PARIS_NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -231,8 +225,8 @@ def test_a_day_without_coordinator_waits_for_one(small_day):
     assert mail.outbox[0].to == ["nouvelle@example.org"]
 
 
-def test_the_hourly_beat_task_sends_the_sheets(small_day, coordinators, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: small_day.starts_at - dt.timedelta(hours=20))
+def test_the_hourly_beat_task_sends_the_sheets(small_day, coordinators, clock):
+    clock.now = small_day.starts_at - dt.timedelta(hours=20)
     schedule = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
 
     assert "deliveries.tasks.send_sign_off_sheets" in schedule

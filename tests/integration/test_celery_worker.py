@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.celery import app as celery_app
 from marketplace.shop_setup import ensure_shop_basics
@@ -26,19 +27,21 @@ pytestmark = [
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    """A Celery worker process on the test database, writing emails to files."""
+    """A Celery worker process on the test database, writing emails to files, its clock
+    started where the test's is."""
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "PINNED_NOW": str(timezone.now().timestamp()),
     }
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "celery",
+            "tests.integration.pinned_celery",
             "-A",
             "marketplace",
             "worker",
@@ -93,8 +96,6 @@ def test_worker_emails_the_order_confirmation_once(worker, client, open_day):
 
 
 def test_worker_builds_and_emails_the_packing_list_after_the_cutoff(worker, client, open_day):
-    from django.utils import timezone
-
     from deliveries.models import DistributionDay
     from deliveries.tasks import close_distribution_days
     from producers.models import PackingList
