@@ -68,21 +68,21 @@ def ensure_demo_orders(first_member, first_producer, rng: random.Random, per_day
     if not products or not own:
         return 0
     now = timezone.now()
-    days, per_point = [], {}
-    for day in DistributionDay.objects.open_for_orders(now).order_by("starts_at", "pk"):
-        per_point[day.pickup_point_id] = per_point.get(day.pickup_point_id, 0) + 1
-        if per_point[day.pickup_point_id] <= 2:  # each point's next two days
-            days.append(day)
     just_closed = (
         DistributionDay.objects.filter(
             state__in=(DayState.OPEN, DayState.CLOSED), cutoff_at__lte=now, starts_at__gt=now
         )
         .order_by("cutoff_at")
         .last()
-    )
+    ) or _close_soonest_day_early(now)
+    days, per_point = [], {}
+    for day in DistributionDay.objects.open_for_orders(now).order_by("starts_at", "pk"):
+        per_point[day.pickup_point_id] = per_point.get(day.pickup_point_id, 0) + 1
+        if per_point[day.pickup_point_id] <= 2:  # each point's next two days
+            days.append(day)
     placed = 0
     for day in days + [just_closed] * bool(just_closed):
-        at = day.cutoff_at - timedelta(hours=20) if day is just_closed else None
+        at = min(day.cutoff_at, now) - timedelta(hours=20) if day is just_closed else None
         for member in rng.sample(members, min(per_day, len(members))):
             chosen = rng.sample(products, min(3, len(products)))
             if day is just_closed and not any(p in own for p in chosen):
@@ -97,3 +97,15 @@ def ensure_demo_orders(first_member, first_producer, rng: random.Random, per_day
         DistributionDay.objects.filter(pk=just_closed.pk).update(state=DayState.CLOSED)
         build_packing_lists(just_closed.pk)
     return placed
+
+
+def _close_soonest_day_early(now) -> DistributionDay | None:
+    """From Friday evening to Sunday evening no distribution's orders have closed yet (each
+    closes 48 h before): the demo closes the soonest one's orders early, so that its producers
+    have a packing list to look at whatever the day. Its cut-off stays as the calendar set it,
+    which the calendar leaves alone; only the state says orders are closed."""
+    day = DistributionDay.objects.open_for_orders(now).order_by("starts_at", "pk").first()
+    if day is not None:
+        day.state = DayState.CLOSED
+        day.save(update_fields=["state"])
+    return day

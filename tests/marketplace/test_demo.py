@@ -1,0 +1,95 @@
+"""The demo looks alive on any day: whenever `make run` loads it, each demo account finds what
+the README promises (orders for the coming days, a packing list waiting, yesterday's
+distribution to close, a basket offered by a neighbour to take)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from baskets.selectors import member_subscriptions, offered_baskets_for
+from deliveries.demo import PICKUP_POINTS
+from deliveries.models import DistributionDay, PickupOrder, PickupPoint
+from deliveries.pickup_list import can_run_pickup_list, pickup_list
+from deliveries.shifts import member_shifts
+from marketplace.demo import DEMO_ACCOUNTS, DemoSize, load_demo
+from producers.selectors import producer_of, producer_packing_lists
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+MEMBER, PRODUCER, VOLUNTEER, COORDINATOR, STAFF = (account[0] for account in DEMO_ACCOUNTS)
+
+DAYS = {
+    "a Saturday evening": "2027-05-22 20:30",
+    "the night of the spring DST change": "2027-03-28T01:30:00+01:00",
+    "the night of the autumn DST change": "2027-10-31T02:30:00+01:00",
+    "New Year's Eve, during the Christmas closure": "2026-12-31 10:00",
+    "a Monday morning": "2026-11-23 10:00",
+}
+
+
+def promises_broken() -> list[str]:
+    """What the README promises the demo accounts and is not there, in words."""
+    now, today = timezone.now(), timezone.localdate()
+    broken = []
+
+    member = User.objects.get(email=MEMBER)
+    coming_baskets = [
+        delivery
+        for entry in member_subscriptions(member)
+        if entry.subscription.pickup_point.name == PICKUP_POINTS[0][1]
+        for delivery in entry.deliveries
+    ]
+    if not coming_baskets:
+        broken.append("member: no coming basket at the Thabor")
+    if not [basket for basket in offered_baskets_for(member) if basket.is_open]:
+        broken.append("member: no basket offered by a neighbour to take")
+    for point in PickupPoint.objects.filter(name__in=[point[1] for point in PICKUP_POINTS]):
+        next_day = (
+            DistributionDay.objects.open_for_orders(now)
+            .filter(pickup_point=point)
+            .order_by("starts_at")
+            .first()
+        )
+        if next_day is None:
+            broken.append(f"member: no day open for orders at {point.name}")
+        elif not PickupOrder.objects.filter(distribution_day=next_day).exists():
+            broken.append(f"member: no demo orders on {point.name}'s next day ({next_day.date})")
+
+    waiting = [
+        packing
+        for packing in producer_packing_lists(producer_of(User.objects.get(email=PRODUCER)))
+        if packing.distribution_day.starts_at > now
+    ]
+    if not waiting:
+        broken.append("producer: no packing list waiting for a coming distribution")
+
+    volunteer = User.objects.get(email=VOLUNTEER)
+    to_close = [
+        shift.distribution_day
+        for shift in member_shifts(volunteer).past
+        if shift.distribution_day.date == today - dt.timedelta(days=1)
+        and shift.distribution_day.closed_at is None
+    ]
+    if not to_close:
+        broken.append("volunteer: no distribution of yesterday to close")
+    elif not pickup_list(to_close[0], add_missing=True).lines:
+        broken.append("volunteer: yesterday's pickup list is empty")
+    elif not can_run_pickup_list(User.objects.get(email=COORDINATOR), to_close[0]):
+        broken.append("coordinator: cannot open yesterday's pickup list at their point")
+
+    if not User.objects.get(email=STAFF).is_staff:
+        broken.append("staff: the admin account is not staff")
+    return broken
+
+
+@pytest.mark.parametrize(
+    "day", [pytest.param(day, marks=pytest.mark.now(instant)) for day, instant in DAYS.items()]
+)
+def test_each_demo_account_finds_what_the_readme_promises(day):
+    load_demo(DemoSize())  # as `make run` loads it
+
+    broken = promises_broken()
+    assert not broken, f"{timezone.localtime():%A %d %B %Y %H:%M}:\n" + "\n".join(broken)
