@@ -1,8 +1,8 @@
 """The suite's one clock: every test runs at a pinned instant, whatever the machine's date.
 
-Python's clocks (``time.time()``, ``datetime.now()``, ``django.utils.timezone.now()`` and so
-``localdate()``) are stopped at the instant the test runs at (time-machine patches them at the C
-level). A test says "in two days" from that instant (``timezone.now()`` or ``clock.now``), never
+Python's clocks (the ``time`` module's, ``datetime``'s "now" and "today", and so Django's
+``timezone.now`` and ``localdate``) are stopped at the instant the test runs at (time-machine
+patches them at the C level). A test says "in two days" from that instant (``timezone.now()`` or ``clock.now``), never
 from the wall clock.
 
 Which instant:
