@@ -17,3 +17,7 @@ class HandoverRefused(DeliveriesError):
 
 class ShiftRefused(DeliveriesError):
     """Signing up for a volunteer shift, or withdrawing from one, that cannot be done."""
+
+
+class DayCancellationRefused(DeliveriesError):
+    """A coordinator's cancellation of a distribution day that cannot be done."""

@@ -8,38 +8,34 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
+from deliveries.cancellation_notices import notify_everyone_of_cancelled_days
 from deliveries.models import PickupOrder
 
 Order = get_model("order", "Order")
 
 
-def notify_members_of_calendar_changes(moved_day_ids: list[int], cancelled_order_ids: list[int]):
-    """Tell members whose distribution moved (new time, new cut-off) or was cancelled (their
-    order is cancelled, its stock given back). One email per member and day. Returns how many
-    emails were sent."""
+def notify_members_of_calendar_changes(
+    moved_day_ids: list[int], cancelled_order_ids: list[int], cancelled_day_ids=()
+) -> int:
+    """Tell members whose distribution moved (new time, new cut-off); and everyone a cancelled
+    day concerned (its orders cancelled, their stock given back; its baskets not delivered; its
+    volunteers released), once per day. One email per person and day. Returns how many emails
+    were sent."""
     pickups = (
         PickupOrder.objects.filter(distribution_day_id__in=moved_day_ids)
         .exclude(order__status="cancelled")
         .select_related("order__user", "distribution_day__pickup_point")
         .order_by("distribution_day__starts_at", "order__number")
     )
-    cancelled = (
-        PickupOrder.objects.filter(order_id__in=cancelled_order_ids)
-        .select_related("order__user", "distribution_day__pickup_point")
-        .order_by("distribution_day__starts_at", "order__number")
-    )
-    messages = []
-    for template, group in (("moved", pickups), ("cancelled", cancelled)):
-        by_member_day = defaultdict(list)
-        for pickup in group:
-            email = pickup.order.user.email if pickup.order.user else pickup.order.email
-            if email:
-                by_member_day[(email, pickup.distribution_day_id)].append(pickup)
-        for (email, _day_id), orders in by_member_day.items():
-            messages.append(_message(template, email, orders))
+    by_member_day = defaultdict(list)
+    for pickup in pickups:
+        email = pickup.order.user.email if pickup.order.user else pickup.order.email
+        if email:
+            by_member_day[(email, pickup.distribution_day_id)].append(pickup)
+    messages = [_message("moved", email, orders) for (email, _day), orders in by_member_day.items()]
     if messages:
         send_mass_mail(messages, fail_silently=False)
-    return len(messages)
+    return len(messages) + notify_everyone_of_cancelled_days(cancelled_day_ids, cancelled_order_ids)
 
 
 def _message(template: str, email: str, pickups: list[PickupOrder]) -> tuple:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliveries.errors import DayNotOpenForOrders, TooLateToCancel
+from deliveries.errors import DayCancellationRefused, DayNotOpenForOrders, TooLateToCancel
 from deliveries.models import (
     Closure,
     DayState,
@@ -20,6 +20,7 @@ from deliveries.models import (
     PickupOrder,
     PickupPoint,
     Schedule,
+    VolunteerShift,
 )
 
 CALENDAR_WEEKS = 8
@@ -103,7 +104,10 @@ def materialise_distribution_days(
 
     Idempotent: a second run changes nothing. Days already done, and days in the past, are
     never touched. Orders for a day that gets cancelled are cancelled (their stock comes back);
-    ``notify_members_of_calendar_changes`` tells the members. Queries do not grow with the number of days: points, schedules, closures
+    ``notify_members_of_calendar_changes`` tells the members, and everyone else the day
+    concerned, once. A day that comes back (its closure removed) may be announced cancelled
+    again later: its notice mark is cleared, and the volunteers released from it are no longer
+    on it. Queries do not grow with the number of days: points, schedules, closures
     and existing days are read once, and written in bulk.
     """
     now = now or timezone.now()
@@ -145,7 +149,21 @@ def materialise_distribution_days(
         batch_size=1000,
     )
     changes.cancelled_orders = _cancel_orders_of_days(changes.cancelled)
+    if changes.reopened:
+        _forget_cancellation_of_days(changes.reopened)
     return changes
+
+
+def _forget_cancellation_of_days(day_ids: list[int]) -> None:
+    """Days back in the calendar: a later cancellation is announced anew, and the coordinators
+    hear again of missing volunteers (the released ones were told they need not come). Not in
+    the bulk update: a notice sent since this run read the days must not be unmarked."""
+    VolunteerShift.objects.filter(
+        distribution_day_id__in=day_ids, released_at__isnull=False
+    ).delete()
+    DistributionDay.objects.filter(pk__in=day_ids).update(
+        cancellation_notified_at=None, staffing_alert_sent_at=None
+    )
 
 
 def closures_by_point(points, first: date, last: date) -> dict[int, list[Closure]]:
@@ -202,6 +220,67 @@ def _apply_plan(day: DistributionDay, plan: PlannedDay, now, changes: CalendarCh
         changes.reopened.append(day.pk)
         changed = True
     return changed
+
+
+@transaction.atomic
+def cancel_distribution_day(
+    coordinator, day_id: int, reason: str, now: datetime | None = None
+) -> CalendarChanges:
+    """A coordinator of the pickup point (or staff) cancels one coming distribution.
+
+    Done through the calendar, which stays the single source: a one-day closure of the point
+    with the reason, then the point's calendar made again, which cancels the day and its orders
+    as any closure does. Everyone concerned is emailed once the transaction commits. Raises
+    ``DistributionDay.DoesNotExist``, or ``DayCancellationRefused`` with a message for the
+    coordinator.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    day = (
+        DistributionDay.objects.select_for_update(of=("self",))
+        .select_related("pickup_point")
+        .get(pk=day_id)
+    )
+    point = day.pickup_point
+    if not can_cancel_days_of(coordinator, point):
+        raise DayCancellationRefused(
+            _("Only the coordinators of %(point)s can cancel its distributions.")
+            % {"point": point.name}
+        )
+    if day.state == DayState.CANCELLED:
+        raise DayCancellationRefused(_("This distribution is already cancelled."))
+    if day.state == DayState.DONE or day.starts_at <= now:
+        raise DayCancellationRefused(
+            _("This distribution has started or is over: it can no longer be cancelled.")
+        )
+    if not reason:
+        raise DayCancellationRefused(
+            _("Say why the distribution is cancelled: the members will read it.")
+        )
+    Closure.objects.create(
+        pickup_point=point,
+        start_date=day.date,
+        end_date=day.date,
+        reason=reason[: Closure._meta.get_field("reason").max_length],
+    )
+    changes = materialise_distribution_days(now=now, pickup_point_ids=[point.pk])
+    if day.pk not in changes.cancelled:  # an inactive point, a day beyond the calendar
+        raise DayCancellationRefused(
+            _("This distribution could not be cancelled here. Please ask the site's staff.")
+        )
+    from deliveries.tasks import notify_calendar_changes
+
+    notify_calendar_changes.delay_on_commit(
+        changes.moved, changes.cancelled_orders, changes.cancelled
+    )
+    return changes
+
+
+def can_cancel_days_of(user, point: PickupPoint) -> bool:
+    """Staff, and the pickup point's coordinators."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or point.coordinators.filter(pk=user.pk).exists()
 
 
 def lock_day_open_for_orders(day_id: int, at: datetime | None = None) -> DistributionDay:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from deliveries.errors import ShiftRefused
-from deliveries.models import DistributionDay
+from deliveries.models import DistributionDay, PickupPoint
 from deliveries.shifts import (
     UNSTAFFED_DAYS_AHEAD,
     coming_shift_days,
@@ -33,7 +33,11 @@ class ShiftsView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         ctx["days"] = coming_shift_days(user)
         ctx["shifts"] = member_shifts(user)
-        ctx["is_coordinator"] = coordinates_any_point(user)
+        # Their coordinators may cancel these points' days (a link on each).
+        ctx["coordinated_point_ids"] = set(
+            PickupPoint.objects.filter(coordinators=user).values_list("pk", flat=True)
+        )
+        ctx["is_coordinator"] = user.is_staff or bool(ctx["coordinated_point_ids"])
         return ctx
 
 

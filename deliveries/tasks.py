@@ -10,17 +10,24 @@ def materialise_calendar(pickup_point_ids: list[int] | None = None) -> int:
     from deliveries.services import materialise_distribution_days
 
     changes = materialise_distribution_days(pickup_point_ids=pickup_point_ids)
-    if changes.moved or changes.cancelled_orders:
-        notify_calendar_changes.delay(changes.moved, changes.cancelled_orders)
+    if changes.moved or changes.cancelled or changes.cancelled_orders:
+        notify_calendar_changes.delay(changes.moved, changes.cancelled_orders, changes.cancelled)
     return changes.created + len(changes.changed)
 
 
 @shared_task(acks_late=True)
-def notify_calendar_changes(moved_day_ids: list[int], cancelled_order_ids: list[int]) -> int:
-    """Email the members whose distribution day moved or was cancelled."""
+def notify_calendar_changes(
+    moved_day_ids: list[int],
+    cancelled_order_ids: list[int],
+    cancelled_day_ids: list[int] | None = None,
+) -> int:
+    """Email the members whose distribution day moved; and everyone a cancelled day concerned
+    (customers, basket holders, volunteers, producers), once per day however often it runs."""
     from deliveries.notifications import notify_members_of_calendar_changes
 
-    return notify_members_of_calendar_changes(moved_day_ids, cancelled_order_ids)
+    return notify_members_of_calendar_changes(
+        moved_day_ids, cancelled_order_ids, cancelled_day_ids or []
+    )
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from deliveries import pickup_list_views, shift_views, sign_off_views, views
+from deliveries import (
+    day_cancellation_views,
+    pickup_list_views,
+    shift_views,
+    sign_off_views,
+    views,
+)
 
 app_name = "deliveries"
 urlpatterns = [
@@ -24,6 +30,11 @@ urlpatterns = [
         name="pickup-list-ticks",
     ),
     path("jour/<int:pk>/cloture/", pickup_list_views.CloseDayView.as_view(), name="close-day"),
+    path(
+        "jour/<int:pk>/annulation/",
+        day_cancellation_views.CancelDayView.as_view(),
+        name="cancel-day",
+    ),
     path("permanences/", shift_views.ShiftsView.as_view(), name="shifts"),
     path(
         "permanences/<int:pk>/inscription/",

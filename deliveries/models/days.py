@@ -46,6 +46,10 @@ class DistributionDay(models.Model):
         _("coordinators told of missing volunteers"), null=True, blank=True
     )
     sign_off_sheet_sent_at = models.DateTimeField(_("sign-off sheet sent"), null=True, blank=True)
+    # Set once everyone the cancelled day concerned was told; cleared when the day comes back.
+    cancellation_notified_at = models.DateTimeField(
+        _("everyone told of the cancellation"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("distribution closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

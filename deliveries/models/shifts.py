@@ -22,6 +22,11 @@ class VolunteerShift(models.Model):
     )
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # The day was cancelled and the volunteer told they need not come: the row stays so that
+    # their history shows the shift and its cancelled day.
+    released_at = models.DateTimeField(
+        _("released (distribution cancelled)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["distribution_day__starts_at", "created_at"]
