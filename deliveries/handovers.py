@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from deliveries.errors import HandoverRefused
 from deliveries.models import DayState, DistributionDay, Handover, HandoverTick, LeftoverFate
+from deliveries.pickup_list import prepare_handovers
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def close_distribution(
         raise HandoverRefused(_("This distribution was cancelled."))
     if now < day.starts_at:
         raise HandoverRefused(_("This distribution has not started yet."))
+    prepare_handovers(day)  # a line nobody opened the list for still gets its fate
     left = list(Handover.objects.filter(distribution_day=day, collected_at__isnull=True))
     for handover in left:
         fate, recipient = fates.get(handover.pk, (LeftoverFate.KEPT, ""))

@@ -91,7 +91,7 @@ class CloseDayView(PickupListAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        pickups = pickup_list(self.day)
+        pickups = pickup_list(self.day, add_missing=self.day.closed_at is None)
         ctx["day"] = self.day
         ctx["left"] = [
             (household.name, line)

@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from baskets.models import BasketDelivery
 from deliveries.models import DayState, DistributionDay
 from deliveries.names import sort_key
 from deliveries.pickup_list import HandoverLine, PickupList, pickup_list, prepare_handovers
@@ -62,12 +64,18 @@ def sheet_filename(day: DistributionDay) -> str:
 
 
 def sheet_counts(sheet: PickupList) -> dict[str, int]:
+    """Households, baskets and orders on the sheet. Baskets by quantity ("2 × Petit panier" is
+    two, as the producer brings them); one query when the sheet has baskets."""
     lines = sheet.lines
-    baskets = sum(line.kind == "basket" for line in lines)
+    deliveries = [line.handover.basket_delivery_id for line in lines if line.kind == "basket"]
+    baskets = 0
+    if deliveries:
+        on_sheet = BasketDelivery.objects.filter(pk__in=deliveries)
+        baskets = on_sheet.aggregate(total=Sum("quantity"))["total"]
     return {
         "households": len(sheet.households),
         "baskets": baskets,
-        "orders": len(lines) - baskets,
+        "orders": len(lines) - len(deliveries),
     }
 
 

@@ -14,7 +14,7 @@ from oscar.core.loading import get_model
 from deliveries.chosen_day import open_day, remember_day
 from deliveries.errors import TooLateToCancel
 from deliveries.forms import PickupPointFinderForm
-from deliveries.selectors import nearest_pickup_points, upcoming_orders
+from deliveries.selectors import member_pickups, nearest_pickup_points
 from deliveries.services import cancel_order_before_cutoff
 
 Order = get_model("order", "Order")
@@ -68,14 +68,16 @@ class PickupPointFinderView(TemplateView):
 
 
 class UpcomingOrdersView(LoginRequiredMixin, TemplateView):
-    """The member's orders still to collect, by distribution day."""
+    """The member's orders still to collect, by distribution day, then what became of the
+    last weeks' ones."""
 
     template_name = "deliveries/upcoming_orders.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["pickups"] = upcoming_orders(self.request.user)
         ctx["now"] = timezone.now()
+        pickups = member_pickups(self.request.user, now=ctx["now"])
+        ctx["pickups"], ctx["past"] = pickups.coming, pickups.past
         return ctx
 
 

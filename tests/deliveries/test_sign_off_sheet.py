@@ -276,3 +276,34 @@ def test_a_member_or_another_days_volunteer_cannot_download_the_sheet(rf, small_
         download(rf, UserFactory(is_staff=True), small_day.pk + 1000)
     with pytest.raises(Http404):
         download(rf, UserFactory(is_staff=True), small_day.pk, "xlsx")
+
+
+# Counts: baskets by quantity, households once
+
+
+def test_the_sheet_counts_baskets_by_quantity_and_each_household_once(
+    point, vegetables, producer, coordinators
+):
+    baker = ProducerFactory(name="Fournil de la Prévalaye")
+    bread = season(point, plan__producer=baker, plan__name="Panier de pain")
+    awa = UserFactory(first_name="Awa", last_name="Martin")
+    subscribe(awa, vegetables, point, quantity=2, agreed=True, today=SIGN_UP_DAY)
+    subscribe(awa, bread, point, agreed=True, today=SIGN_UP_DAY)
+    bruno = member_of(vegetables, point, "Bruno Le Goff").member
+    day = day_on(point, DEC_8)
+    place_order_for_day(bruno, [(product_for(producer, title="Œufs", stock=20), 2)], day.pk)
+    generate_basket_deliveries([point.pk], DEC_8, DEC_8)
+    counts = re.compile(r": ?2\D+: ?4\D+: ?1\b")  # 2 households, 2 + 1 + 1 baskets, 1 order
+
+    pdf_counts = counts.search(pdf_text(sign_off_sheet_pdf(day)))
+    send_sign_off_sheets(now=day.starts_at - dt.timedelta(hours=30))
+
+    assert pdf_counts
+    (message,) = mail.outbox
+    assert counts.search(message.body)
+    assert counts.search(pdf_text(message.attachments[0][1]))
+    rows = csv_rows(sign_off_sheet_csv(day))[1:]
+    assert sorted(row[1] for row in rows if row[0] == "Awa Martin") == [
+        "2 × Petit panier",
+        "Panier de pain",
+    ]
