@@ -5,7 +5,12 @@ import unicodedata
 
 
 def short_name(name: str) -> str:
-    """Léa Guérin → Léa G."""
+    """Léa Guérin → Léa G.; a basket two households split, "Alice Martin / Bruno Dupont" →
+    "Alice M. / Bruno D."."""
+    return " / ".join(_short(person) for person in name.split(" / "))
+
+
+def _short(name: str) -> str:
     first, *rest = name.split() or [""]
     return " ".join([first, *(f"{word[0]}." for word in rest if word)])
 

@@ -10,11 +10,11 @@ from baskets.models import (
     BROUGHT_STATUSES,
     BasketDelivery,
     BasketTransfer,
+    Contract,
     ContractKind,
     DeliveryComposition,
     DeliveryStatus,
     Sharing,
-    Subscription,
     TransferKind,
 )
 from baskets.selectors.common import (
@@ -26,6 +26,7 @@ from baskets.selectors.common import (
     plan_products,
 )
 from baskets.services.choices import choice_of, choices_for
+from baskets.services.seasons import is_co_holders_turn, season_turns
 from deliveries.models import DayState, DistributionDay
 
 
@@ -50,20 +51,14 @@ class PickupListBasket:
         return self.status == DeliveryStatus.TRANSFERRED
 
 
-def holder_on(subscription: Subscription, day: date) -> str:
-    """Who holds a shared basket that day: both households when they split it, one then the
-    other, week by week (even ISO weeks the member, odd ones the co-holder), when they take
-    turns."""
-    co_holder = person_name(subscription.co_holder) if subscription.co_holder_id else ""
-    return shared_holder(person_name(subscription.member), co_holder, subscription.sharing, day)
-
-
-def shared_holder(member: str, co_holder: str, sharing: str, day: date) -> str:
+def shared_holder(member: str, co_holder: str, sharing: str, co_holders_turn: bool) -> str:
+    """Who holds a shared basket on a day: both households when they split it, the one whose
+    turn it is when they alternate (``season_turns``)."""
     if not co_holder or sharing == Sharing.ALONE:
         return member
     if sharing == Sharing.SPLIT:
         return f"{member} / {co_holder}"
-    return member if day.isocalendar().week % 2 == 0 else co_holder
+    return co_holder if co_holders_turn else member
 
 
 PICKUP_LIST_FIELDS = (
@@ -80,6 +75,7 @@ PICKUP_LIST_FIELDS = (
     "subscription__co_holder__email",
     "subscription__sharing",
     "subscription__contract__kind",
+    "subscription__contract_id",
     "subscription__contract__plan_id",
     "subscription__contract__plan__name",
     "subscription__contract__plan__producer__name",
@@ -90,7 +86,8 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
     """The baskets handed out on a distribution day, sorted by the name of who collects them:
     a transferred basket says who collects it for whom. Skipped baskets are left out. A fixed
     number of queries (five, two more with variable contracts) whatever the number of baskets;
-    rows are read as values, not model objects: a pickup list has hundreds."""
+    rows are read as values, not model objects: a pickup list has hundreds. Four more queries
+    when households alternate, to know whose turn it is."""
     deliveries = list(
         BasketDelivery.objects.filter(distribution_day=day, status__in=BROUGHT_STATUSES)
         .order_by("pk")
@@ -102,9 +99,17 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
             "claimed_by"
         )
     }
-    compositions = compositions_for({row[13] for row in deliveries}, [day.date])
+    compositions = compositions_for({row[14] for row in deliveries}, [day.date])
     partner = day.pickup_point.food_aid_partner if deliveries else ""
-    variable = [(row[3], row[13]) for row in deliveries if row[12] == ContractKind.VARIABLE]
+    alternating = {row[13] for row in deliveries if row[11] == Sharing.ALTERNATE and row[10]}
+    turns = (
+        season_turns(
+            Contract.objects.filter(pk__in=alternating).select_related("plan"), day.pickup_point
+        )
+        if alternating
+        else {}
+    )
+    variable = [(row[3], row[14]) for row in deliveries if row[12] == ContractKind.VARIABLE]
     choices = choices_for([sub for sub, _plan in variable], [day.pk]) if variable else {}
     products = plan_products({plan for _sub, plan in variable}) if variable else {}
     rows = []
@@ -122,12 +127,16 @@ def pickup_list_baskets(day: DistributionDay) -> list[PickupListBasket]:
         co_email,
         sharing,
         kind,
+        contract_id,
         plan_id,
         plan,
         producer,
     ) in deliveries:
         co_holder = display_name(co_first or "", co_last or "", co_email) if co_email else ""
-        holder = shared_holder(display_name(first, last, email), co_holder, sharing, day.date)
+        co_holders_turn = is_co_holders_turn(turns.get(contract_id, {}), day.date)
+        holder = shared_holder(
+            display_name(first, last, email), co_holder, sharing, co_holders_turn
+        )
         collector, collector_key = holder, f"member:{member_id}"
         transfer = transfers.get(sub_id) if status == DeliveryStatus.TRANSFERRED else None
         if transfer is not None:

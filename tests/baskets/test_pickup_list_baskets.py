@@ -282,6 +282,6 @@ def test_a_shared_basket_shows_whose_turn_it_is(point, contract):
     on_dec_1 = {row.holder for row in pickup_list_baskets(day_on(point, DEC_1))}
     on_dec_8 = {row.holder for row in pickup_list_baskets(day_on(point, DEC_8))}
 
-    # 1 December is in ISO week 49 (odd), 8 December in week 50 (even).
-    assert on_dec_1 == {"Hugo Le Bihan", "Inès Morvan / Léa Guérin"}
-    assert on_dec_8 == {"Léa Guérin", "Inès Morvan / Léa Guérin"}
+    # 1 December is the season's first delivery: the holder's turn; the second, the co-holder's.
+    assert on_dec_1 == {"Léa Guérin", "Inès Morvan / Léa Guérin"}
+    assert on_dec_8 == {"Hugo Le Bihan", "Inès Morvan / Léa Guérin"}
