@@ -4,6 +4,7 @@ plan to pickup points, and members' subscriptions to them.
 A subscription basket is not Oscar's cart: nothing here touches ``basket.Basket``.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -131,7 +132,8 @@ class Contract(models.Model):
 
 
 class ContractPickupPoint(models.Model):
-    """A contract at one pickup point, with how many households it can take there.
+    """A contract at one pickup point, with how many baskets it can take there: a place is a
+    basket (a share), so a household taking 3 baskets uses 3 places.
 
     Its row is the lock taken when members sign up, so that two members never both get the
     last place.
@@ -142,7 +144,10 @@ class ContractPickupPoint(models.Model):
         "deliveries.PickupPoint", on_delete=models.PROTECT, related_name="contract_places"
     )
     capacity = models.PositiveIntegerField(
-        _("households"), default=30, validators=[MinValueValidator(1)]
+        _("baskets"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Baskets per distribution: a household taking 3 baskets uses 3."),
     )
 
     class Meta:
@@ -172,7 +177,7 @@ HOLDING_STATES = (SubscriptionState.ACTIVE, SubscriptionState.PAUSED)
 
 class Sharing(models.TextChoices):
     ALONE = "alone", _("not shared")
-    ALTERNATE = "alternate", _("alternate weeks")
+    ALTERNATE = "alternate", _("in turns, one delivery each")
     SPLIT = "split", _("split each basket")
 
 
@@ -219,6 +224,21 @@ class Subscription(models.Model):
     offer_expires_at = models.DateTimeField(
         _("place offered until"), null=True, blank=True, help_text=_("waiting list")
     )
+    # A change never reaches a day whose baskets the producer has already prepared (its change
+    # deadline has passed): a holder's baskets start, and stop, at the next open day.
+    first_delivery_on = models.DateField(
+        _("first delivery on or after"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the place is taken: the first day still open for changes."),
+    )
+    last_delivery_on = models.DateField(
+        _("last delivery on or before"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the commitment ends: the last day already prepared."),
+    )
+    end_notified_at = models.DateTimeField(_("told of its end at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -240,6 +260,13 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.contract}"
+
+    def delivers_on(self, day: date) -> bool:
+        """Whether a delivery date of its contract falls within the days this subscription
+        holds (from when its place was taken to when it ended)."""
+        if self.first_delivery_on is not None and day < self.first_delivery_on:
+            return False
+        return self.last_delivery_on is None or day <= self.last_delivery_on
 
 
 class AbsenceKind(models.TextChoices):

@@ -33,3 +33,86 @@ def _message(template: str, subscription: Subscription) -> tuple:
         subject = render_to_string(f"baskets/email/{template}_subject.txt", context)
         body = render_to_string(f"baskets/email/{template}_body.txt", context)
     return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [subscription.member.email])
+
+
+def notify_basket_taken(transfer_id: int) -> int:
+    """A member took an offered basket: they are told what, where, when and for whom, and until
+    when they may release it; its holders are told who takes it. Nothing is sent if the basket
+    was released or taken back since. Returns the emails sent."""
+    from baskets.models import BasketTransfer
+    from baskets.selectors.common import person_name
+    from baskets.services.holding import change_deadline
+
+    transfer = (
+        BasketTransfer.objects.filter(pk=transfer_id, claimed_by__isnull=False)
+        .select_related(
+            "claimed_by",
+            "distribution_day__pickup_point",
+            "subscription__contract__plan__producer",
+            "subscription__member",
+            "subscription__co_holder",
+        )
+        .first()
+    )
+    if transfer is None:
+        return 0
+    subscription, day = transfer.subscription, transfer.distribution_day
+    context = {
+        "plan": subscription.contract.plan,
+        "point": day.pickup_point,
+        "starts_at": timezone.localtime(day.starts_at),
+        "ends_at": timezone.localtime(day.ends_at),
+        "deadline": timezone.localtime(change_deadline(subscription, day)),
+        "holder": person_name(subscription.member),
+        "taker": person_name(transfer.claimed_by),
+        "page_url": settings.SITE_URL + reverse("baskets:mine"),
+        "shop_name": settings.OSCAR_SHOP_NAME,
+    }
+    holders = [subscription.member, subscription.co_holder]
+    messages = [
+        _email("basket_taken", context, transfer.claimed_by.email),
+        *(
+            _email("basket_claimed", context, holder.email)
+            for holder in holders
+            if holder is not None and holder.email
+        ),
+    ]
+    messages = [message for message in messages if message[3][0]]
+    send_mass_mail(messages, fail_silently=False)
+    return len(messages)
+
+
+def _email(template: str, context: dict, email: str) -> tuple:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"baskets/email/{template}_subject.txt", context)
+        body = render_to_string(f"baskets/email/{template}_body.txt", context)
+    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+def notify_commitment_ended(subscription, kept: list, dropped: list, *, tell_member: bool) -> int:
+    """A commitment has ended. Its member, when a coordinator ended it (``tell_member``): from
+    when, and the baskets already prepared (``kept``, distribution days) still theirs to
+    collect. Each member who had taken one of its baskets on a day still open (``dropped``:
+    (member, distribution day) pairs): that basket will not be delivered after all. Returns
+    the emails sent."""
+    from baskets.selectors.common import person_name
+
+    context = {
+        "contract": subscription.contract,
+        "plan": subscription.contract.plan,
+        "point": subscription.pickup_point,
+        "holder": person_name(subscription.member),
+        "kept": [timezone.localtime(day.starts_at) for day in kept],
+        "page_url": settings.SITE_URL + reverse("baskets:mine"),
+        "shop_name": settings.OSCAR_SHOP_NAME,
+    }
+    messages = []
+    if tell_member and subscription.member.email:
+        messages.append(_email("commitment_ended", context, subscription.member.email))
+    for taker, day in dropped:
+        if taker.email:
+            day_context = {**context, "starts_at": timezone.localtime(day.starts_at)}
+            messages.append(_email("taken_basket_dropped", day_context, taker.email))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+    return len(messages)

@@ -41,3 +41,21 @@ def offer_free_places(place_ids: list[int] | None = None) -> int:
         notify_waiting_list(newly_offered, lapsed)
         offered += len(newly_offered)
     return offered
+
+
+@shared_task(acks_late=True)
+def notify_basket_taken(transfer_id: int) -> int:
+    """Email the member who took an offered basket what, where, when and for whom, and tell its
+    holders who takes it. Returns the emails sent (none if the basket was released since)."""
+    from baskets.notifications import notify_basket_taken as notify
+
+    return notify(transfer_id)
+
+
+@shared_task(acks_late=True)
+def notify_ending(subscription_id: int, claims: list[list[int]], tell_member: bool) -> int:
+    """After a commitment ends: its member (when a coordinator ended it) and those who had
+    taken one of its baskets dropped are emailed, once. Returns the emails sent."""
+    from baskets.services.endings import tell_those_concerned_by_ending
+
+    return tell_those_concerned_by_ending(subscription_id, claims, tell_member)

@@ -13,6 +13,16 @@ urlpatterns = [
         name="skip",
     ),
     path(
+        "mes-paniers/<int:pk>/absence/<int:day_id>/annuler/",
+        views.CancelSkipView.as_view(),
+        name="cancel-skip",
+    ),
+    path(
+        "mes-paniers/<int:pk>/don/<int:day_id>/reprendre/",
+        views.TakeBackView.as_view(),
+        name="take-back",
+    ),
+    path(
         "mes-paniers/<int:pk>/don/<int:day_id>/",
         views.TransferDeliveryView.as_view(),
         name="transfer",
@@ -24,6 +34,11 @@ urlpatterns = [
         name="choose-delivery",
     ),
     path("mes-paniers/<int:pk>/pause/", views.PauseView.as_view(), name="pause"),
+    path(
+        "mes-paniers/<int:pk>/pause/<int:absence_id>/annuler/",
+        views.CancelPauseView.as_view(),
+        name="cancel-pause",
+    ),
     path("mes-paniers/<int:pk>/accepter/", views.AcceptPlaceView.as_view(), name="accept"),
     path("mes-paniers/<int:pk>/quitter/", views.LeaveContractView.as_view(), name="leave"),
     path("mes-paniers/<int:pk>/contrat.pdf", views.ContractPdfView.as_view(), name="pdf"),
@@ -34,4 +49,5 @@ urlpatterns = [
         name="end-commitment",
     ),
     path("paniers-proposes/<int:pk>/", views.ClaimBasketView.as_view(), name="claim"),
+    path("paniers-proposes/<int:pk>/rendre/", views.ReleaseBasketView.as_view(), name="release"),
 ]

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
+from baskets.change_notes import first_basket_note, kept_baskets_note, waiting_list_note
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
 from baskets.forms import ChoiceForm, PauseForm, SubscribeForm, TransferForm
@@ -23,11 +24,13 @@ from baskets.selectors import (
     open_contracts,
     past_deliveries,
     person_name,
-    places_taken,
     plan_products,
+    taken_baskets_for,
 )
 from baskets.services import (
     accept_offered_place,
+    cancel_pause,
+    cancel_skip,
     choose_delivery_contents,
     choose_usual_contents,
     claim_basket,
@@ -35,21 +38,24 @@ from baskets.services import (
     end_commitment,
     leave_contract,
     pause_subscription,
+    release_basket,
     skip_delivery,
     subscribe,
+    take_back,
     transfer_delivery,
     waiting_position,
 )
+from baskets.services.capacity import baskets_left
 
 
 def with_room(contracts):
-    """Each contract's places, each told how many households it can still take."""
+    """Each contract's places, each told how many baskets it can still take."""
     contracts = list(contracts)
-    taken = places_taken([contract.pk for contract in contracts])
+    left = baskets_left(place for contract in contracts for place in contract.places.all())
     for contract in contracts:
         contract.place_list = list(contract.places.all())
         for place in contract.place_list:
-            place.left = max(place.capacity - taken.get((contract.pk, place.pickup_point_id), 0), 0)
+            place.left = left[place.pk]
     return contracts
 
 
@@ -119,22 +125,14 @@ class ContractDetailView(DetailView):
 
     def tell_member(self, subscription: Subscription) -> None:
         if subscription.state == SubscriptionState.WAITING:
-            messages.warning(
-                self.request,
-                _(
-                    "The contract is full at %(point)s: you are number %(n)s on the waiting "
-                    "list. We will email you when a place frees up."
-                )
-                % {"point": subscription.pickup_point.name, "n": waiting_position(subscription)},
-            )
+            messages.warning(self.request, waiting_list_note(subscription))
         else:
+            subscribed = _("You are subscribed to %(plan)s at %(point)s.") % {
+                "plan": subscription.contract.plan.name,
+                "point": subscription.pickup_point.name,
+            }
             messages.success(
-                self.request,
-                _("You are subscribed to %(plan)s at %(point)s.")
-                % {
-                    "plan": subscription.contract.plan.name,
-                    "point": subscription.pickup_point.name,
-                },
+                self.request, f"{subscribed} {first_basket_note(subscription)}".strip()
             )
 
 
@@ -165,6 +163,7 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
                         auto_id=f"choice-{sub.pk}-{delivery.day.pk}-%s",
                     )
         ctx["offered"] = offered_baskets_for(user)
+        ctx["taken"] = taken_baskets_for(user)
         ctx["past"] = past_deliveries(user)
         ctx["coordinates"] = manages_any_contract(user)
         ctx["pause_form"] = PauseForm()
@@ -202,6 +201,46 @@ class SkipDeliveryView(MemberActionView):
         return _("Your basket of %(date)s is skipped.") % {
             "date": date_format(absence.starts_on, "l j F")
         }
+
+
+class CancelSkipView(MemberActionView):
+    def anchor(self, pk, day_id) -> str:
+        return f"delivery-{pk}-{day_id}"
+
+    def act(self, request, pk, day_id):
+        day = cancel_skip(request.user, pk, day_id)
+        return _("You collect your basket of %(date)s after all.") % {"date": _when(day)}
+
+
+class CancelPauseView(MemberActionView):
+    def act(self, request, pk, absence_id):
+        shortened = cancel_pause(request.user, pk, absence_id)
+        if shortened is None:
+            return _("Your pause is cancelled: your baskets are back to collect.")
+        return _(
+            "Your pause now ends on %(last)s: the deliveries before are past their deadline "
+            "and stay skipped; the ones after are back to collect."
+        ) % {"last": date_format(shortened.ends_on, "l j F")}
+
+
+class TakeBackView(MemberActionView):
+    def anchor(self, pk, day_id) -> str:
+        return f"delivery-{pk}-{day_id}"
+
+    def act(self, request, pk, day_id):
+        day = take_back(request.user, pk, day_id)
+        return _("Your basket of %(date)s is yours again.") % {"date": _when(day)}
+
+
+class ReleaseBasketView(MemberActionView):
+    def anchor(self, **kwargs) -> str:
+        return "taken"
+
+    def act(self, request, pk):
+        transfer = release_basket(request.user, pk)
+        return _(
+            "You gave up the basket of %(date)s: it is offered to the other members again."
+        ) % {"date": _when(transfer.distribution_day)}
 
 
 class TransferDeliveryView(MemberActionView):
@@ -263,24 +302,26 @@ class PauseView(MemberActionView):
 class AcceptPlaceView(MemberActionView):
     def act(self, request, pk):
         subscription = accept_offered_place(request.user, pk)
-        return _("Welcome! Your place in %(plan)s at %(point)s is confirmed.") % {
+        welcome = _("Welcome! Your place in %(plan)s at %(point)s is confirmed.") % {
             "plan": subscription.contract.plan.name,
             "point": subscription.pickup_point.name,
         }
+        return f"{welcome} {first_basket_note(subscription)}".strip()
 
 
 class LeaveContractView(MemberActionView):
     def act(self, request, pk):
         subscription = leave_contract(request.user, pk)
-        return _("You have left %(plan)s (%(season)s).") % {
+        left = _("You have left %(plan)s (%(season)s).") % {
             "plan": subscription.contract.plan.name,
             "season": subscription.contract.name,
         }
+        return f"{left} {kept_baskets_note(subscription, yours=True)}".strip()
 
 
 class ClaimBasketView(MemberActionView):
     def anchor(self, **kwargs) -> str:
-        return "offered"
+        return "taken"
 
     def act(self, request, pk):
         transfer = claim_basket(request.user, pk)
@@ -326,15 +367,13 @@ class EndCommitmentView(LoginRequiredMixin, View):
         except BasketError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                _(
-                    "%(member)s no longer holds %(plan)s at %(point)s; the place goes to the waiting list."
-                )
-                % {
-                    "member": person_name(subscription.member),
-                    "plan": subscription.contract.plan.name,
-                    "point": subscription.pickup_point.name,
-                },
-            )
+            ended = _(
+                "%(member)s no longer holds %(plan)s at %(point)s; the place goes to the waiting list."
+            ) % {
+                "member": person_name(subscription.member),
+                "plan": subscription.contract.plan.name,
+                "point": subscription.pickup_point.name,
+            }
+            kept = kept_baskets_note(subscription, yours=False)
+            messages.success(request, f"{ended} {kept}".strip())
         return redirect("baskets:coordination")

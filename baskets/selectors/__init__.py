@@ -1,5 +1,5 @@
 """Reads about basket subscriptions, their related rows fetched in a fixed number of queries,
-one module per audience: members, distribution day (volunteers and producers), contracts."""
+one module per audience: members (and their history), distribution day (volunteers and producers), contracts."""
 
 from baskets.selectors.common import (
     ChosenProduct,
@@ -19,13 +19,13 @@ from baskets.selectors.distribution import (
     PickupListBasket,
     basket_counts,
     collected_counts,
-    holder_on,
     pickup_list_baskets,
 )
+from baskets.selectors.history import past_deliveries
 from baskets.selectors.members import (
     member_subscriptions,
     offered_baskets_for,
-    past_deliveries,
+    taken_baskets_for,
     transfer_label,
 )
 
@@ -37,7 +37,6 @@ __all__ = [
     "collected_counts",
     "compositions_for",
     "display_name",
-    "holder_on",
     "managed_places",
     "manages_any_contract",
     "member_subscriptions",
@@ -48,5 +47,6 @@ __all__ = [
     "pickup_list_baskets",
     "places_taken",
     "plan_products",
+    "taken_baskets_for",
     "transfer_label",
 ]

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from baskets.models import (
     HOLDING_STATES,
-    BasketDelivery,
+    Absence,
+    AbsenceKind,
     BasketTransfer,
     ContractKind,
     DeliveryComposition,
     DeliveryStatus,
     PlanFrequency,
+    Sharing,
     Subscription,
     SubscriptionState,
     TransferKind,
@@ -27,10 +29,10 @@ from baskets.selectors.common import (
     person_name,
     plan_products,
 )
-from baskets.services.absences import MEMBERS_FIRST
 from baskets.services.choices import choice_of, choices_for
 from baskets.services.holding import change_deadline
-from baskets.services.seasons import contract_delivery_dates
+from baskets.services.seasons import contract_delivery_dates, is_co_holders_turn, season_turns
+from baskets.services.transfers import MEMBERS_FIRST
 from deliveries.models import DayState, DistributionDay
 
 CALENDAR_WEEKS = 8
@@ -45,6 +47,7 @@ class ComingDelivery:
     composition: DeliveryComposition | None = None
     now: datetime | None = None
     chosen: list[ChosenProduct] = field(default_factory=list)
+    turn_of: object = None  # the household whose turn it is, when two alternate
 
     @property
     def chosen_quantities(self) -> dict[int, int]:
@@ -66,6 +69,10 @@ class ComingDelivery:
     def transfer_label(self) -> str:
         return transfer_label(self.transfer, self.day.pickup_point) if self.transfer else ""
 
+    @property
+    def can_take_back(self) -> bool:
+        return self.can_change and self.transfer is not None and not self.transfer.claimed_by_id
+
 
 def transfer_label(transfer: BasketTransfer, pickup_point) -> str:
     """Where a basket given away goes, as its holder reads it."""
@@ -86,6 +93,7 @@ class MemberSubscription:
     # Variable contracts: the plan's products with their prices, and the member's usual choice.
     products: list[ChosenProduct] = field(default_factory=list)
     usual: list[ChosenProduct] = field(default_factory=list)
+    pauses: list[Absence] = field(default_factory=list)  # coming or running
 
     @property
     def usual_quantities(self) -> dict[int, int]:
@@ -98,17 +106,21 @@ class MemberSubscription:
 
 def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[MemberSubscription]:
     """The member's subscriptions (held or shared), with the coming deliveries of the running
-    ones: each with its status, the deadline to change it and the announced composition."""
+    ones: each with its status, the deadline to change it and the announced composition. A
+    commitment that ended is listed while baskets prepared before its end remain to collect."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     subscriptions = list(
         Subscription.objects.filter(Q(member=member) | Q(co_holder=member))
-        .filter(state__in=(*HOLDING_STATES, SubscriptionState.WAITING))
+        .filter(
+            Q(state__in=(*HOLDING_STATES, SubscriptionState.WAITING))
+            | Q(state=SubscriptionState.ENDED, last_delivery_on__gte=today)
+        )
         .select_related("contract__plan__producer", "pickup_point", "member", "co_holder")
         .prefetch_related("absences")
         .order_by("contract__starts_on", "pk")
     )
-    running = [sub for sub in subscriptions if sub.state in HOLDING_STATES]
+    running = [sub for sub in subscriptions if sub.state != SubscriptionState.WAITING]
     days = DistributionDay.objects.filter(
         pickup_point_id__in={sub.pickup_point_id for sub in running},
         date__range=(today, today + timedelta(weeks=weeks)),
@@ -127,6 +139,7 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
     compositions = compositions_for({sub.contract.plan_id for sub in running}, all_dates)
     variable = [sub for sub in running if sub.contract.kind == ContractKind.VARIABLE]
     variable_ids = {sub.pk for sub in variable}
+    turns = _alternation_turns(running)
     choices, products = {}, {}
     if variable:
         choices = choices_for(
@@ -141,10 +154,15 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
             entry.products = offered
             entry.usual = chosen_lines(choices.get((sub.pk, None), {}), offered)
         result.append(entry)
-        if sub.state not in HOLDING_STATES:
+        if sub not in running:
             continue
         contract = sub.contract
         ranges = [(absence.starts_on, absence.ends_on) for absence in sub.absences.all()]
+        entry.pauses = [
+            absence
+            for absence in sub.absences.all()
+            if absence.kind == AbsenceKind.PAUSE and absence.ends_on >= today
+        ]
         if contract.plan.frequency == PlanFrequency.EVERY_OTHER_DAY:
             season = contract_delivery_dates(contract, sub.pickup_point)
         else:
@@ -153,6 +171,8 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
             if not contract.starts_on <= day.date <= contract.ends_on:
                 continue
             if season is not None and day.date not in season:
+                continue
+            if not sub.delivers_on(day.date):  # joined, or ended, with the day prepared
                 continue
             transfer = transfers.get((sub.pk, day.pk))
             if transfer is not None:
@@ -172,6 +192,7 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
                     chosen=chosen_lines(choice_of(choices, sub.pk, day.pk), entry.products)
                     if sub.pk in variable_ids
                     else [],
+                    turn_of=_turn_of(sub, turns, day.date),
                 )
             )
         season = season or contract_delivery_dates(contract, sub.pickup_point)
@@ -186,6 +207,78 @@ def member_subscriptions(member, now=None, weeks: int = CALENDAR_WEEKS) -> list[
             if day not in transferred_dates and any(start <= day <= end for start, end in ranges)
         )
     return result
+
+
+def _alternation_turns(subscriptions) -> dict[tuple[int, int], dict]:
+    """(contract, pickup point) → the season's turns, for the subscriptions two households
+    alternate (three queries a pickup point, only then)."""
+    alternating = defaultdict(dict)
+    for sub in subscriptions:
+        if sub.sharing == Sharing.ALTERNATE and sub.co_holder_id:
+            alternating[sub.pickup_point_id][sub.contract_id] = sub
+    turns = {}
+    for subs in alternating.values():
+        point = next(iter(subs.values())).pickup_point
+        for contract_id, contract_turns in season_turns(
+            [sub.contract for sub in subs.values()], point
+        ).items():
+            turns[contract_id, point.pk] = contract_turns
+    return turns
+
+
+def _turn_of(sub: Subscription, turns: dict, day):
+    contract_turns = turns.get((sub.contract_id, sub.pickup_point_id))
+    if contract_turns is None:
+        return None
+    return sub.co_holder if is_co_holders_turn(contract_turns, day) else sub.member
+
+
+@dataclass
+class TakenBasket:
+    """A basket someone offered that the member took: theirs to collect, for its holder."""
+
+    transfer: BasketTransfer
+    deadline: datetime
+    composition: DeliveryComposition | None
+    now: datetime | None = None
+
+    @property
+    def holder(self) -> str:
+        return person_name(self.transfer.subscription.member)
+
+    @property
+    def can_release(self) -> bool:
+        return (self.now or timezone.now()) < self.deadline
+
+
+def taken_baskets_for(member, now=None) -> list[TakenBasket]:
+    """The offered baskets the member took and has still to collect. Two queries."""
+    now = now or timezone.now()
+    transfers = list(
+        BasketTransfer.objects.filter(claimed_by=member, distribution_day__ends_at__gt=now)
+        .exclude(distribution_day__state=DayState.CANCELLED)
+        .select_related(
+            "subscription__contract__plan__producer",
+            "subscription__member",
+            "distribution_day__pickup_point",
+        )
+        .order_by("distribution_day__starts_at", "pk")
+    )
+    compositions = compositions_for(
+        {transfer.subscription.contract.plan_id for transfer in transfers},
+        {transfer.distribution_day.date for transfer in transfers},
+    )
+    return [
+        TakenBasket(
+            transfer,
+            change_deadline(transfer.subscription, transfer.distribution_day),
+            compositions.get(
+                (transfer.subscription.contract.plan_id, transfer.distribution_day.date)
+            ),
+            now,
+        )
+        for transfer in transfers
+    ]
 
 
 @dataclass
@@ -255,52 +348,3 @@ def offered_baskets_for(member, now=None) -> list[OfferedBasket]:
             )
         )
     return offered
-
-
-@dataclass
-class PastDelivery:
-    delivery: BasketDelivery
-    outcome: str
-
-
-def past_deliveries(member, now=None, weeks: int = 4) -> list[PastDelivery]:
-    """The member's baskets of the last weeks and what became of each: collected, skipped,
-    given away, or, when nobody collected it, the fate the volunteers recorded. Two queries."""
-    now = now or timezone.now()
-    deliveries = (
-        BasketDelivery.objects.filter(
-            Q(subscription__member=member) | Q(subscription__co_holder=member),
-            distribution_day__starts_at__lt=now,
-            distribution_day__starts_at__gte=now - timedelta(weeks=weeks),
-        )
-        .select_related(
-            "distribution_day__pickup_point", "subscription__contract__plan", "handover"
-        )
-        .order_by("-distribution_day__starts_at", "pk")
-    )
-    deliveries = list(deliveries)
-    transfers = {
-        (t.subscription_id, t.distribution_day_id): t
-        for t in BasketTransfer.objects.filter(
-            subscription_id__in={d.subscription_id for d in deliveries},
-            distribution_day_id__in={d.distribution_day_id for d in deliveries},
-        ).select_related("claimed_by")
-    }
-    result = []
-    for delivery in deliveries:
-        handover = getattr(delivery, "handover", None)
-        transfer = transfers.get((delivery.subscription_id, delivery.distribution_day_id))
-        if delivery.status == DeliveryStatus.SKIPPED:
-            outcome = _("Skipped")
-        elif transfer is not None:
-            outcome = transfer_label(transfer, delivery.distribution_day.pickup_point)
-        elif handover is not None and handover.collected_at:
-            outcome = _("Collected")
-        elif handover is not None and handover.fate:
-            outcome = _("Not collected: %(fate)s") % {"fate": handover.get_fate_display()}
-            if handover.fate_recipient:
-                outcome += f" ({handover.fate_recipient})"
-        else:
-            outcome = _("Not recorded")
-        result.append(PastDelivery(delivery, outcome))
-    return result

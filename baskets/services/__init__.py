@@ -1,11 +1,11 @@
 """Things that happen to basket subscriptions, one module per part of the domain."""
 
 from baskets.services.absences import (
-    claim_basket,
+    cancel_pause,
+    cancel_skip,
     pause_subscription,
     skip_delivery,
     skipped_dates,
-    transfer_delivery,
 )
 from baskets.services.choices import choose_delivery_contents, choose_usual_contents
 from baskets.services.compositions import announce_composition
@@ -27,13 +27,23 @@ from baskets.services.subscriptions import (
     subscribe,
     waiting_position,
 )
+from baskets.services.transfers import (
+    MEMBERS_FIRST,
+    claim_basket,
+    release_basket,
+    take_back,
+    transfer_delivery,
+)
 
 __all__ = [
     "GENERATION_WEEKS",
+    "MEMBERS_FIRST",
     "OFFER_HOURS",
     "POINTS_PER_CHUNK",
     "accept_offered_place",
     "announce_composition",
+    "cancel_pause",
+    "cancel_skip",
     "choose_delivery_contents",
     "choose_usual_contents",
     "claim_basket",
@@ -46,9 +56,11 @@ __all__ = [
     "offer_free_place",
     "pause_subscription",
     "refresh_subscription_states",
+    "release_basket",
     "skip_delivery",
     "skipped_dates",
     "subscribe",
+    "take_back",
     "transfer_delivery",
     "waiting_position",
 ]

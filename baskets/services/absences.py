@@ -1,22 +1,19 @@
-"""A member away: a skipped delivery, a pause over dates, a basket given to someone else.
+"""A member away: a skipped delivery, a pause over dates, and changing one's mind.
 
-A skipped basket is not brought by the producer and uses one of the contract's absences. A
-transferred basket is skipped by its holder but still brought, for someone else: it uses no
-absence. Both must be decided before the contract's deadline, when the producer's quantities
-for that day are settled.
+A skipped basket is not brought by the producer and uses one of the contract's absences. Both
+are decided, or undone, before the contract's deadline, when the producer's quantities for
+that day are settled: undoing gives the absence back. Baskets given to someone else are in
+``transfers``.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from baskets.errors import AbsenceRefused, TransferRefused
+from baskets.errors import AbsenceRefused
 from baskets.models import (
-    HOLDING_STATES,
     Absence,
     AbsenceKind,
     BasketDelivery,
@@ -24,19 +21,15 @@ from baskets.models import (
     DeliveryStatus,
     Subscription,
     SubscriptionState,
-    TransferKind,
 )
 from baskets.services.holding import (
+    change_deadline,
     check_before_deadline,
     delivery_day,
     lock_own_running_subscription,
 )
 from baskets.services.seasons import contract_delivery_dates
 from deliveries.models import DayState, DistributionDay
-
-# An offered basket is for the pickup point's members first; the contract's waiting list may
-# claim it once it has been offered this long.
-MEMBERS_FIRST = timedelta(hours=24)
 
 
 def skipped_dates(subscription: Subscription, delivery_dates: list[date]) -> list[date]:
@@ -124,91 +117,90 @@ def pause_subscription(member, subscription_id: int, starts_on: date, ends_on: d
 
 
 @transaction.atomic
-def transfer_delivery(
-    member, subscription_id: int, day_id: int, kind: str, recipient_name: str = "", now=None
-) -> BasketTransfer:
-    """A member gives one basket away: to a person they name, to other members who may claim
-    it, or to the pickup point's food-aid partner. The delivery is skipped for its holder if it
-    was not already; the producer still brings it."""
+def cancel_skip(member, subscription_id: int, day_id: int, now=None) -> DistributionDay:
+    """The member collects a skipped delivery after all, until the deadline: the absence it
+    used is given back. A day inside a pause splits the pause around it."""
     now = now or timezone.now()
-    recipient_name = (recipient_name or "").strip()
-    if kind not in TransferKind.values:
-        raise TransferRefused(_("Choose whom the basket goes to."))
-    if kind == TransferKind.NAMED and not recipient_name:
-        raise TransferRefused(_("Give the name of the person who will collect the basket."))
     subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
-    point = subscription.pickup_point
-    if kind == TransferKind.FOOD_AID and not point.food_aid_partner:
-        raise TransferRefused(
-            _("%(point)s has no food-aid partner: offer the basket to other members instead.")
-            % {"point": point.name}
-        )
-    dates = contract_delivery_dates(subscription.contract, point)
+    dates = contract_delivery_dates(subscription.contract, subscription.pickup_point)
     day = delivery_day(subscription, day_id, dates, AbsenceRefused)
     check_before_deadline(subscription, day, now, AbsenceRefused)
     if BasketTransfer.objects.filter(subscription=subscription, distribution_day=day).exists():
-        raise TransferRefused(_("This basket is already given away."))
-    if day.date not in skipped_dates(subscription, dates):
-        Absence.objects.create(subscription=subscription, starts_on=day.date, ends_on=day.date)
-    transfer = BasketTransfer.objects.create(
-        subscription=subscription,
-        distribution_day=day,
-        kind=kind,
-        recipient_name=recipient_name if kind == TransferKind.NAMED else "",
-    )
-    BasketDelivery.objects.filter(subscription=subscription, distribution_day=day).update(
-        status=DeliveryStatus.TRANSFERRED
-    )
-    return transfer
-
-
-def can_claim_from(transfer: BasketTransfer, member) -> datetime | None:
-    """When the member may claim this offered basket: at once for members of its pickup point,
-    after ``MEMBERS_FIRST`` for its contract's waiting list, never for anyone else."""
-    subscription = transfer.subscription
-    if member.pk in (subscription.member_id, subscription.co_holder_id):
-        return None
-    theirs = Subscription.objects.filter(Q(member=member) | Q(co_holder=member))
-    if theirs.filter(pickup_point=subscription.pickup_point, state__in=HOLDING_STATES).exists():
-        return transfer.created_at
-    if theirs.filter(
-        contract=subscription.contract,
-        pickup_point=subscription.pickup_point,
-        state=SubscriptionState.WAITING,
-    ).exists():
-        return transfer.created_at + MEMBERS_FIRST
-    return None
+        raise AbsenceRefused(_("This basket is given away: take it back first."))
+    covering = list(subscription.absences.filter(starts_on__lte=day.date, ends_on__gte=day.date))
+    if not covering:
+        raise AbsenceRefused(_("You do not skip this delivery."))
+    for absence in covering:
+        _uncover(absence, day.date, day.date)
+    _mark_deliveries(subscription, day.date, day.date, DeliveryStatus.TO_COLLECT)
+    _resume_if_no_pause_today(subscription, now)
+    return day
 
 
 @transaction.atomic
-def claim_basket(member, transfer_id: int, now=None) -> BasketTransfer:
-    """A member takes a basket someone offered. Its row is locked: of two members claiming it
-    at once, one gets it and the other is told it is taken."""
+def cancel_pause(member, subscription_id: int, absence_id: int, now=None) -> Absence | None:
+    """The member calls a pause off: every delivery it covers whose deadline has not passed is
+    back to collect and its absence given back. Deliveries already past their deadline stay
+    skipped (the producer has settled them), so the pause is shortened to them. Returns the
+    shortened pause, or None when it is gone."""
     now = now or timezone.now()
-    transfer = (
-        BasketTransfer.objects.select_for_update(of=("self",))
-        .select_related("subscription__contract", "subscription__pickup_point", "distribution_day")
-        .filter(pk=transfer_id, kind=TransferKind.OFFERED)
-        .first()
-    )
-    if transfer is None:
-        raise TransferRefused(_("This basket is not on offer."))
-    if transfer.claimed_by_id is not None:
-        raise TransferRefused(_("Someone has already taken this basket."))
-    if now >= transfer.distribution_day.ends_at:
-        raise TransferRefused(_("This distribution is over."))
-    opens_at = can_claim_from(transfer, member)
-    if opens_at is None:
-        raise TransferRefused(
-            _("Baskets on offer are for the members of %(point)s and its waiting list.")
-            % {"point": transfer.subscription.pickup_point.name}
+    subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
+    pause = subscription.absences.filter(pk=absence_id, kind=AbsenceKind.PAUSE).first()
+    if pause is None:
+        raise AbsenceRefused(_("This pause is not yours, or is already over."))
+    dates = contract_delivery_dates(subscription.contract, subscription.pickup_point)
+    covered = [day for day in dates if pause.starts_on <= day <= pause.ends_on]
+    days = {
+        day.date: day
+        for day in DistributionDay.objects.filter(
+            pickup_point=subscription.pickup_point, date__in=covered
         )
-    if now < opens_at:
-        raise TransferRefused(
-            _("Members of the pickup point choose first: you may take this basket from %(when)s.")
-            % {"when": date_format(timezone.localtime(opens_at), "l j F, H:i")}
+    }
+    settled = [
+        day
+        for day in covered
+        if day <= timezone.localdate(now)
+        or (day in days and now >= change_deadline(subscription, days[day]))
+    ]
+    if covered and len(settled) == len(covered):
+        raise AbsenceRefused(
+            _("Too late: every delivery of this pause is past its deadline (%(hours)s hours).")
+            % {"hours": subscription.contract.absence_deadline_hours}
         )
-    transfer.claimed_by = member
-    transfer.claimed_at = now
-    transfer.save(update_fields=["claimed_by", "claimed_at"])
-    return transfer
+    freed_from = max(settled) + timedelta(days=1) if settled else pause.starts_on
+    _uncover(pause, freed_from, pause.ends_on)
+    still_away = skipped_dates(subscription, covered)
+    for day in covered:
+        if day >= freed_from and day not in still_away:
+            _mark_deliveries(subscription, day, day, DeliveryStatus.TO_COLLECT)
+    _resume_if_no_pause_today(subscription, now)
+    return Absence.objects.filter(pk=pause.pk).first()
+
+
+def _uncover(absence: Absence, first: date, last: date) -> None:
+    """The absence no longer covers the dates from ``first`` to ``last``: it is cut short,
+    split in two around them, or deleted."""
+    before = (absence.starts_on, first - timedelta(days=1))
+    after = (last + timedelta(days=1), absence.ends_on)
+    parts = [(start, end) for start, end in (before, after) if start <= end]
+    if not parts:
+        absence.delete()
+        return
+    absence.starts_on, absence.ends_on = parts[0]
+    absence.save(update_fields=["starts_on", "ends_on"])
+    for start, end in parts[1:]:
+        Absence.objects.create(
+            subscription=absence.subscription, kind=absence.kind, starts_on=start, ends_on=end
+        )
+
+
+def _resume_if_no_pause_today(subscription: Subscription, now) -> None:
+    today = timezone.localdate(now)
+    if (
+        subscription.state == SubscriptionState.PAUSED
+        and not subscription.absences.filter(
+            kind=AbsenceKind.PAUSE, starts_on__lte=today, ends_on__gte=today
+        ).exists()
+    ):
+        subscription.state = SubscriptionState.ACTIVE
+        subscription.save(update_fields=["state"])

@@ -28,9 +28,11 @@ def generate_basket_deliveries(
     pickup_point_ids: list[int], first: date, last: date, subscription_ids=None
 ) -> int:
     """Make the basket deliveries of some pickup points' distribution days between two dates:
-    one per holding subscription whose contract delivers that day at that point, skipped where
-    an absence covers it, transferred where it was given away, priced at the plan's reference
-    price (or by the member's choice in a variable contract). Idempotent (a second run creates
+    one per holding subscription whose contract delivers that day at that point, within the
+    days the subscription holds (``first_delivery_on``, ``last_delivery_on``: never a day
+    already prepared when its place was taken), skipped where an absence covers it,
+    transferred where it was given away, priced at the plan's reference price (or by the
+    member's choice in a variable contract). Idempotent (a second run creates
     nothing) and a fixed number of queries whatever the number of subscriptions or points: a
     chunk of the beat task; ``subscription_ids`` limits it to a few subscriptions (a new
     holder's baskets). Returns how many deliveries were created."""
@@ -77,6 +79,8 @@ def generate_basket_deliveries(
             "quantity",
             "contract__plan__reference_price",
             "contract__kind",
+            "first_delivery_on",
+            "last_delivery_on",
         )
     )
     # Variable contracts are priced by what each member chose (two more queries, only then).
@@ -102,10 +106,12 @@ def generate_basket_deliveries(
         )
     )
     new = []
-    for pk, contract_id, point_id, quantity, reference_price, kind in subscriptions:
+    for pk, contract_id, point_id, quantity, reference_price, kind, from_, until in subscriptions:
         dates = delivering.get((contract_id, point_id), ())
         for day in days_of[point_id]:
             if day.date not in dates or (pk, day.pk) in existing:
+                continue
+            if (from_ and day.date < from_) or (until and day.date > until):
                 continue
             if kind == ContractKind.VARIABLE:
                 price = choice_total(choice_of(choices, pk, day.pk), prices)

@@ -3,8 +3,11 @@ theirs (as holder or co-holder) and running, the day is one of its deliveries, t
 deadline has not passed. Each check raises the caller's kind of refusal."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baskets.errors import BasketError, NotYourSubscription
@@ -39,7 +42,16 @@ def delivery_day(
 
 
 def change_deadline(subscription: Subscription, day: DistributionDay) -> datetime:
-    return day.starts_at - timedelta(hours=subscription.contract.absence_deadline_hours)
+    """The last moment to skip, pause, give away or take back a delivery: the contract's hours
+    before the distribution, counted on the Paris wall clock like the order cut-off, so a DST
+    change in between does not move it by an hour."""
+    return wall_clock_before(day.starts_at, subscription.contract.absence_deadline_hours)
+
+
+def wall_clock_before(moment: datetime, hours: int) -> datetime:
+    paris = ZoneInfo(settings.TIME_ZONE)
+    local = timezone.localtime(moment, paris).replace(tzinfo=None)
+    return timezone.make_aware(local - timedelta(hours=hours), paris)
 
 
 def check_before_deadline(

@@ -4,7 +4,7 @@ transaction each."""
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,7 +14,6 @@ from baskets.models import (
     HOLDING_STATES,
     Absence,
     AbsenceKind,
-    BasketDelivery,
     Contract,
     ContractKind,
     ContractPickupPoint,
@@ -22,10 +21,13 @@ from baskets.models import (
     Subscription,
     SubscriptionState,
 )
+from baskets.services.capacity import baskets_left, committed, first_who_fit, queued
 from baskets.services.choices import checked_choice, record_usual_choice
+from baskets.services.endings import end_deliveries, had_a_delivery
 from baskets.services.generation import GENERATION_WEEKS, generate_basket_deliveries
+from baskets.services.prepared_days import first_open_date
 from baskets.services.seasons import contract_delivery_dates
-from baskets.tasks import offer_free_places
+from baskets.tasks import notify_ending, offer_free_places
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
 OFFER_HOURS = 48
@@ -44,10 +46,13 @@ def subscribe(
     choice: dict[int, int] | None = None,
     today: date | None = None,
 ) -> Subscription:
-    """A member signs up for a contract at a pickup point: active if there is room there, on
-    the waiting list otherwise. The place's row is locked while counting, so two members
-    never both get the last place."""
-    today = today or timezone.localdate()
+    """A member signs up for a contract at a pickup point: active if their baskets fit in
+    those left there (``baskets_left``: those already waiting go first), on the waiting list
+    otherwise, even when a few baskets are left but fewer than they ask for. The place's row
+    is locked while counting, so two members never both get the last place. A holder's
+    baskets start at the first day whose baskets are not prepared yet (``first_delivery_on``)."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
     if not agreed:
         raise SubscriptionRefused(_("Please read and accept the contract's terms."))
     if quantity is None or quantity < 1:
@@ -71,7 +76,9 @@ def subscribe(
     )
     if place is None:
         raise SubscriptionRefused(_("This contract is not delivered at this pickup point."))
-    if not [day for day in contract_delivery_dates(contract, pickup_point) if day >= today]:
+    opens_on = first_open_date(Subscription(contract=contract, pickup_point=pickup_point), now)
+    opens_on = max(opens_on, today)
+    if not [day for day in contract_delivery_dates(contract, pickup_point) if day >= opens_on]:
         raise SubscriptionRefused(
             _("This contract has no delivery date left at this pickup point.")
         )
@@ -79,13 +86,9 @@ def subscribe(
         raise SubscriptionRefused(_("You are already subscribed to this contract."))
     if contract.kind == ContractKind.VARIABLE:
         choice = checked_choice(contract, choice or {})
-    # Those already waiting go first, even if a place has freed up and not yet been offered.
-    taken = Subscription.objects.filter(
-        contract=contract,
-        pickup_point=pickup_point,
-        state__in=(*HOLDING_STATES, SubscriptionState.WAITING),
-    ).count()
-    state = SubscriptionState.ACTIVE if taken < place.capacity else SubscriptionState.WAITING
+    # Those already waiting go first, even if baskets have freed up and not yet been offered.
+    fits = quantity <= baskets_left([place], now)[place.pk]
+    state = SubscriptionState.ACTIVE if fits else SubscriptionState.WAITING
     try:
         with transaction.atomic():
             subscription = Subscription.objects.create(
@@ -96,14 +99,15 @@ def subscribe(
                 sharing=sharing,
                 quantity=quantity,
                 state=state,
-                agreed_at=timezone.now(),
+                agreed_at=now,
+                first_delivery_on=opens_on if fits else None,
             )
     except IntegrityError as error:  # the same member signing up twice at once
         raise SubscriptionRefused(_("You are already subscribed to this contract.")) from error
     if contract.kind == ContractKind.VARIABLE:
         record_usual_choice(subscription, choice)
     if state == SubscriptionState.ACTIVE:
-        _make_coming_deliveries(subscription)
+        _make_coming_deliveries(subscription, today)
     return subscription
 
 
@@ -135,9 +139,10 @@ def _own_subscription(member, subscription_id: int) -> Subscription:
 @transaction.atomic
 def offer_free_place(place_id: int, now=None) -> tuple[list[Subscription], list[Subscription]]:
     """At one contract's pickup point: offers nobody accepted in time lapse (their waiting
-    entries are cancelled), then each free place is offered to the next person waiting, for
-    ``OFFER_HOURS``. Pending offers hold their place, so running it twice offers nothing more.
-    Returns the subscriptions newly offered a place, and those whose offer lapsed, to email."""
+    entries are cancelled), then the free baskets are offered down the waiting list to each
+    person whose baskets fit (``first_who_fit``), for ``OFFER_HOURS``. Pending offers hold
+    their baskets, so running it twice offers nothing more. Returns the subscriptions newly
+    offered a place, and those whose offer lapsed, to email."""
     now = now or timezone.now()
     place = (
         ContractPickupPoint.objects.select_for_update(of=("self",))
@@ -156,18 +161,11 @@ def offer_free_place(place_id: int, now=None) -> tuple[list[Subscription], list[
     waiting.filter(pk__in=[sub.pk for sub in lapsed]).update(state=SubscriptionState.CANCELLED)
     if place.contract.ends_on < timezone.localdate(now):
         return [], lapsed
-    taken = Subscription.objects.filter(
-        contract_id=place.contract_id,
-        pickup_point_id=place.pickup_point_id,
-    ).filter(
-        Q(state__in=HOLDING_STATES) | Q(state=SubscriptionState.WAITING, offer_expires_at__gte=now)
-    )
-    free = place.capacity - taken.count()
+    used = committed(place.contract_id, place.pickup_point_id, now).aggregate(n=Sum("quantity"))
+    free = place.capacity - (used["n"] or 0)
     if free <= 0:
         return [], lapsed
-    offered = list(
-        waiting.filter(offer_expires_at__isnull=True).order_by("created_at", "pk")[:free]
-    )
+    offered = first_who_fit(queued(place.contract_id, place.pickup_point_id), free)
     expires_at = now + timedelta(hours=OFFER_HOURS)
     Subscription.objects.filter(pk__in=[sub.pk for sub in offered]).update(
         offer_expires_at=expires_at
@@ -207,18 +205,22 @@ def accept_offered_place(member, subscription_id: int, now=None) -> Subscription
             _("This offer lapsed on %(when)s and went to the next person waiting.")
             % {"when": date_format(timezone.localtime(subscription.offer_expires_at), "l j F, H:i")}
         )
+    today = timezone.localdate(now)
     subscription.state = SubscriptionState.ACTIVE
     subscription.offer_expires_at = None
-    subscription.save(update_fields=["state", "offer_expires_at"])
-    _make_coming_deliveries(subscription)
+    subscription.first_delivery_on = max(first_open_date(subscription, now), today)
+    subscription.save(update_fields=["state", "offer_expires_at", "first_delivery_on"])
+    _make_coming_deliveries(subscription, today)
     return subscription
 
 
 @transaction.atomic
 def leave_contract(member, subscription_id: int, today: date | None = None) -> Subscription:
     """The member leaves the waiting list, declines a place offered, or withdraws before the
-    season starts. A place freed is offered to the next person waiting (after commit)."""
-    today = today or timezone.localdate()
+    season starts. A place freed is offered to the next person waiting (after commit). Baskets
+    already prepared (``end_deliveries``) stay theirs to collect."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
     subscription = _own_subscription(member, subscription_id)
     place = _lock_place(subscription.contract_id, subscription.pickup_point_id)
     subscription.refresh_from_db()
@@ -228,11 +230,18 @@ def leave_contract(member, subscription_id: int, today: date | None = None) -> S
         raise PlaceRefused(
             _("Your season has started: ask the contract's coordinator to end your commitment.")
         )
-    frees_a_place = subscription.state in HOLDING_STATES or subscription.offer_expires_at
-    subscription.state = SubscriptionState.CANCELLED
+    held = subscription.state in HOLDING_STATES
+    frees_a_place = held or subscription.offer_expires_at
+    claims = end_deliveries(subscription, now) if held else []
+    subscription.state = (
+        SubscriptionState.ENDED
+        if held and had_a_delivery(subscription)
+        else SubscriptionState.CANCELLED
+    )
     subscription.offer_expires_at = None
-    subscription.save(update_fields=["state", "offer_expires_at"])
-    _drop_coming_deliveries(subscription, today)
+    subscription.save(update_fields=["state", "offer_expires_at", "last_delivery_on"])
+    if claims:
+        notify_ending.delay_on_commit(subscription.pk, claims, False)
     if frees_a_place:
         offer_free_places.delay_on_commit([place.pk])
     return subscription
@@ -297,8 +306,11 @@ def manages_place(user, contract: Contract, pickup_point) -> bool:
 def end_commitment(manager, subscription_id: int, today: date | None = None) -> Subscription:
     """A coordinator ends a member's commitment (moving away, a household that stopped): it
     is cancelled before the season starts, ended once it has started; the place freed goes to
-    the waiting list (after commit)."""
-    today = today or timezone.localdate()
+    the waiting list (after commit). Baskets already prepared (``end_deliveries``) stay the
+    member's to collect; the member, and whoever had taken one of the baskets dropped, are
+    emailed (after commit)."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
     subscription = (
         Subscription.objects.select_related("contract__plan__producer__partner", "pickup_point")
         .filter(pk=subscription_id)
@@ -312,30 +324,24 @@ def end_commitment(manager, subscription_id: int, today: date | None = None) -> 
     subscription.refresh_from_db()
     if subscription.state in (SubscriptionState.CANCELLED, SubscriptionState.ENDED):
         raise PlaceRefused(_("This subscription has already ended."))
-    started = subscription.contract.starts_on <= today
     held = subscription.state in HOLDING_STATES
+    claims = end_deliveries(subscription, now) if held else []
+    started = subscription.contract.starts_on <= today or had_a_delivery(subscription)
     subscription.state = (
         SubscriptionState.ENDED if started and held else SubscriptionState.CANCELLED
     )
     subscription.offer_expires_at = None
-    subscription.save(update_fields=["state", "offer_expires_at"])
-    _drop_coming_deliveries(subscription, today)
+    subscription.save(update_fields=["state", "offer_expires_at", "last_delivery_on"])
+    if held:
+        notify_ending.delay_on_commit(subscription.pk, claims, True)
     offer_free_places.delay_on_commit([place.pk])
     return subscription
 
 
-def _drop_coming_deliveries(subscription: Subscription, today: date) -> None:
-    """A subscription that stops has no basket on the days still to come."""
-    BasketDelivery.objects.filter(
-        subscription=subscription, distribution_day__date__gt=today
-    ).delete()
-
-
-def _make_coming_deliveries(subscription: Subscription) -> None:
+def _make_coming_deliveries(subscription: Subscription, today: date) -> None:
     """A new holder's baskets show in the producer's quantities and on the pickup list at once,
     not after the next nightly run: the beat's own generation, for this subscription only, in
-    the same transaction (a few queries)."""
-    today = timezone.localdate()
+    the same transaction (a few queries). It starts at ``first_delivery_on``."""
     generate_basket_deliveries(
         [subscription.pickup_point_id],
         today,

@@ -137,6 +137,7 @@ def test_member_pages_need_a_sign_in(client):
 def test_a_new_member_s_baskets_count_at_once(
     client, point, contract, django_capture_on_commit_callbacks
 ):
+    contract.places.update(capacity=2)  # two baskets use two places
     member = UserFactory()
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):

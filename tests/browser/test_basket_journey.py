@@ -25,9 +25,9 @@ from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, co
 pytestmark = pytest.mark.browser
 
 
-def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
-    transactional_db, live_server, new_page, producer, member
-):
+def a_season_with_a_neighbour(producer):
+    """A vegetable contract at a point distributing in four days, its first changeable day's
+    composition announced, and a neighbour holding another contract there."""
     ensure_shop_basics()
     point = PickupPointFactory(name="Maison du Thabor", food_aid_partner="Restos du Cœur")
     weekday = (timezone.localdate() + dt.timedelta(days=4)).weekday()
@@ -51,6 +51,13 @@ def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
     subscribe(
         neighbour, contract_at(point, capacity=20, plan__name="Part d'œufs"), point, agreed=True
     )
+    return point, vegetables, day, neighbour
+
+
+def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
+    transactional_db, live_server, new_page, producer, member
+):
+    point, vegetables, day, neighbour = a_season_with_a_neighbour(producer)
 
     # The member finds the vegetable contract and subscribes, on a phone.
     page = new_page(phone=True)
@@ -126,3 +133,64 @@ def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
     expect(row.locator("strong")).to_have_text("1")
     expect(row).to_contain_text(either("given to someone else", "cédé"))
     assert_no_page_errors(farm)
+
+
+def test_members_change_their_mind_in_one_click_each(
+    transactional_db, live_server, new_page, producer, member
+):
+    point, vegetables, day, neighbour = a_season_with_a_neighbour(producer)
+    subscription = subscribe(member, vegetables, point, agreed=True)
+    generate_basket_deliveries()
+
+    # The member skips the basket, then collects it after all.
+    page = new_page(phone=True)
+    sign_in(page, member.email, phone=True)
+    page.goto(reverse("baskets:mine"))
+    delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
+    delivery.get_by_role("button", name=either("Skip", "Je m'absente")).click()
+    delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
+    expect(delivery).to_contain_text(either("Skipped", "Absent"))
+    delivery.get_by_role(
+        "button", name=either("Collect it after all", "Je le retire finalement")
+    ).click()
+    delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
+    expect(delivery).to_contain_text(either("To collect", "À retirer"))
+    expect(page.get_by_role("alert").or_(page.locator(".alert-success")).first).to_contain_text(
+        either("after all", "finalement")
+    )
+
+    # They offer it; the neighbour takes it and finds it under "Baskets I take".
+    delivery.get_by_role(
+        "button", name=either("Offer to other members", "Proposer aux autres membres")
+    ).click()
+    other = new_page(phone=True)
+    sign_in(other, neighbour.email, phone=True)
+    other.goto(reverse("baskets:mine"))
+    other.locator("#offered").get_by_role(
+        "button", name=either("Take this basket", "Je prends ce panier")
+    ).click()
+    taken = other.locator("#taken")
+    expect(taken).to_contain_text("Petit panier de légumes")
+    expect(taken).to_contain_text(member.get_full_name())
+    expect(taken).to_contain_text("Maison du Thabor")
+    expect(taken).to_contain_text(f"{timezone.localtime(day.starts_at):%H:%M}")
+    visit(other, phone=True)
+    assert_no_page_errors(other)
+
+    # The neighbour cannot come after all and releases it; the member takes it back.
+    taken.get_by_role("button", name=re.compile("release it|le rendre")).click()
+    expect(other.locator("#taken")).to_have_count(0)
+    page.reload()
+    delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
+    expect(delivery).to_contain_text(either("not taken yet", "pas encore pris"))
+    delivery.get_by_role("button", name=either("Take it back", "Le reprendre")).click()
+    delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
+    expect(delivery).to_contain_text(either("To collect", "À retirer"))
+    visit(page, phone=True)
+    assert_no_page_errors(page)
+    assert not BasketTransfer.objects.exists()
+    assert BasketDelivery.objects.get(subscription=subscription, distribution_day=day).status == (
+        "to_collect"
+    )
+    rows = {row.plan: row for row in pickup_list_baskets(day)}
+    assert rows["Petit panier de légumes"].collector == member.get_full_name()

@@ -39,7 +39,7 @@ def line_of(page, name):
 
 
 def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
-    transactional_db, live_server, new_page, producer
+    transactional_db, live_server, new_page, producer, clock
 ):
     ensure_shop_basics()
     point = PickupPointFactory(name="Maison du Thabor", food_aid_partner="Restos du Cœur")
@@ -56,8 +56,11 @@ def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
         state=DayState.CLOSED,
     )
     contract = contract_at(point, plan__producer=producer)
+    # They joined before the day's change deadline: a member joining later starts at the next day.
+    clock.now = now - dt.timedelta(days=3)
     for first, last in HOUSEHOLDS:
         subscribe(UserFactory(first_name=first, last_name=last), contract, point, agreed=True)
+    clock.now = now
     prepare_handovers(day)
     volunteers = [
         UserFactory(email="benoit@example.org", first_name="Benoît", last_name="Lemaire"),

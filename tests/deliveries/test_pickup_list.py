@@ -243,7 +243,7 @@ def test_the_page_costs_the_same_queries_for_4_and_40_households(
     assert counts[0] == counts[1]
 
 
-def test_member_and_producer_see_what_became_of_the_baskets(client, producer):
+def test_member_and_producer_see_what_became_of_the_baskets(client, producer, clock):
     from tests.factories import DistributionDayFactory
 
     point = PickupPointFactory(name="Halle de Bruz")
@@ -259,7 +259,10 @@ def test_member_and_producer_see_what_became_of_the_baskets(client, producer):
         state=DayState.CLOSED,
     )
     contract = contract_at(point, plan__producer=producer)
+    # They joined before the day's change deadline: a member joining later starts at the next day.
+    clock.now = now - dt.timedelta(days=3)
     collected, left = (household(point, f, "Test", contract) for f in ("Jade", "Théo"))
+    clock.now = now
     prepare_handovers(day)
     by_member = {h.basket_delivery.subscription.pk: h for h in Handover.objects.all()}
     volunteer = UserFactory()
