@@ -23,6 +23,7 @@ from baskets.models import (
     ContractKind,
     ContractPickupPoint,
     PlanFrequency,
+    Sharing,
     Subscription,
     SubscriptionState,
     TransferKind,
@@ -208,6 +209,11 @@ def _make_demo_baskets(first_member, producers, points, rng: random.Random) -> i
     contracts = {key: _make_contract(key, plans[key], points, today, rng) for key in CONTRACTS_AT}
     members = demo_members(first_member) + _demo_neighbours()
     subscriptions = _subscribe_neighbours(members, points, contracts, rng, today)
+    # The demo's households joined before the season started: their baskets run from its
+    # first day, including the days already prepared when the demo is made.
+    Subscription.objects.filter(pk__in=[sub.pk for sub in subscriptions.values()]).update(
+        first_delivery_on=None
+    )
     _absences_and_transfers(first_member, subscriptions)
     for key in ("small_vegetables", "large_vegetables"):
         _announce_compositions(plans[key], today, large=key == "large_vegetables")
@@ -351,7 +357,25 @@ def _subscribe_neighbours(
             for key in extras:
                 if rng.random() < 0.6:
                     sign_up(member, key, point_name)
+    _share_in_turns(members[0], home.get(THABOR, []), subscriptions)
     return subscriptions
+
+
+def _share_in_turns(first_member, thabor: list, subscriptions) -> None:
+    """The first member shares one of their Thabor contracts with a neighbour, in turns, so
+    that "Mes paniers" and the pickup list show whose turn each delivery is."""
+    own = {key: sub for (pk, key), sub in subscriptions.items() if pk == first_member.pk}
+    shared = next((sub for key, sub in own.items() if "vegetables" not in key), None)
+    shared = shared or next(iter(own.values()), None)
+    if shared is None:
+        return
+    holding = {
+        sub.member_id for sub in subscriptions.values() if sub.contract_id == shared.contract_id
+    }
+    neighbour = next((m for m in thabor if m.pk != first_member.pk and m.pk not in holding), None)
+    if neighbour is not None:
+        shared.co_holder, shared.sharing = neighbour, Sharing.ALTERNATE
+        shared.save(update_fields=["co_holder", "sharing"])
 
 
 def _a_choice(contract: Contract, rng: random.Random) -> dict[int, int]:
