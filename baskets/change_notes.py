@@ -28,9 +28,11 @@ def first_basket_note(subscription: Subscription) -> str:
         return ""
     note = _("Your first basket: %(date)s.") % {"date": date_format(start.on, "l j F")}
     if start.already_prepared:
-        note += " " + _("The baskets of %(days)s were already prepared before you joined.") % {
-            "days": _days(start.already_prepared)
-        }
+        note += " " + ngettext(
+            "The basket of %(days)s was already prepared before you joined.",
+            "The baskets of %(days)s were already prepared before you joined.",
+            len(start.already_prepared) * subscription.quantity,
+        ) % {"days": _days(start.already_prepared)}
     return note
 
 
@@ -41,18 +43,25 @@ def kept_baskets_note(subscription: Subscription, *, yours: bool) -> str:
     if not kept:
         return ""
     values = {"last": date_format(kept[-1], "l j F"), "days": _days(kept)}
+    baskets = len(kept) * subscription.quantity
     if yours:
         return (
-            _(
+            ngettext(
+                "It ends after the distribution of %(last)s: the basket of %(days)s is "
+                "already prepared and remains yours to collect.",
                 "It ends after the distribution of %(last)s: the baskets of %(days)s are "
-                "already prepared and remain yours to collect."
+                "already prepared and remain yours to collect.",
+                baskets,
             )
             % values
         )
     return (
-        _(
+        ngettext(
+            "It ends after the distribution of %(last)s: the basket of %(days)s is already "
+            "prepared and remains theirs to collect.",
             "It ends after the distribution of %(last)s: the baskets of %(days)s are already "
-            "prepared and remain theirs to collect."
+            "prepared and remain theirs to collect.",
+            baskets,
         )
         % values
     )

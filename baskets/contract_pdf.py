@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 
@@ -163,7 +163,9 @@ def _parties(subscription: Subscription) -> list[tuple[str, str]]:
         subscription.quantity,
     ) % {"count": subscription.quantity, "plan": plan.name}
     details = [basket, plan.size, str(plan.get_frequency_display())]
-    rows.append((_("Basket"), escape(", ".join(part for part in details if part))))
+    rows.append(
+        (pgettext("AMAP basket", "Basket"), escape(", ".join(part for part in details if part)))
+    )
     return rows
 
 

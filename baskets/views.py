@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +16,7 @@ from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
 from baskets.forms import ChoiceForm, PauseForm, SubscribeForm, TransferForm
 from baskets.models import ContractKind, Subscription, SubscriptionState
+from baskets.my_baskets import deliveries_by_month, place_messages, tell_member_near
 from baskets.selectors import (
     managed_places,
     manages_any_contract,
@@ -27,6 +28,7 @@ from baskets.selectors import (
     plan_products,
     taken_baskets_for,
 )
+from baskets.selectors.consequences import ending, giving_away
 from baskets.services import (
     accept_offered_place,
     cancel_pause,
@@ -46,6 +48,7 @@ from baskets.services import (
     waiting_position,
 )
 from baskets.services.capacity import baskets_left
+from marketplace.confirmation import is_confirmed, resent_fields
 
 
 def with_room(contracts):
@@ -168,7 +171,31 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
         ctx["coordinates"] = manages_any_contract(user)
         ctx["pause_form"] = PauseForm()
         ctx["today"] = timezone.localdate()
+        self.place_messages(ctx)
         return ctx
+
+    def place_messages(self, ctx) -> None:
+        """Each action's message beside what was tapped, the month holding it unfolded;
+        messages with no place on the page stay at the top (``messages`` replaces the
+        context processor's for the layout)."""
+        places = {"offered": ctx["offered"], "taken": ctx["taken"]}
+        for entry in ctx["subscriptions"]:
+            sub = entry.subscription
+            entry.anchor = f"subscription-{sub.pk}"
+            places[entry.anchor] = entry
+            for delivery in entry.deliveries:
+                delivery.anchor = f"delivery-{sub.pk}-{delivery.day.pk}"
+                places[delivery.anchor] = delivery
+        placed, ctx["messages"] = place_messages(
+            self.request, {anchor for anchor, place in places.items() if place}
+        )
+        for anchor, place in places.items():
+            if hasattr(place, "anchor"):
+                place.placed_messages = placed.get(anchor, [])
+        ctx["offered_messages"] = placed.get("offered", [])
+        ctx["taken_messages"] = placed.get("taken", [])
+        for entry in ctx["subscriptions"]:
+            entry.months = deliveries_by_month(entry.deliveries, open_anchors=set(placed))
 
 
 class MemberActionView(LoginRequiredMixin, View):
@@ -176,13 +203,14 @@ class MemberActionView(LoginRequiredMixin, View):
     what happened, or why not."""
 
     def post(self, request, *args, **kwargs):
+        anchor = self.anchor(**kwargs)
         try:
             message = self.act(request, **kwargs)
         except BasketError as error:
-            messages.error(request, str(error))
+            tell_member_near(request, messages.ERROR, str(error), anchor)
         else:
-            messages.success(request, message)
-        return redirect(f"{reverse('baskets:mine')}#{self.anchor(**kwargs)}")
+            tell_member_near(request, messages.SUCCESS, message, anchor)
+        return redirect(f"{reverse('baskets:mine')}#{anchor}")
 
     def anchor(self, **kwargs) -> str:
         return f"subscription-{kwargs['pk']}"
@@ -195,7 +223,16 @@ def _when(day) -> str:
     return date_format(timezone.localtime(day.starts_at), "l j F")
 
 
-class SkipDeliveryView(MemberActionView):
+class DeliveryActionView(MemberActionView):
+    """An action on one delivery: its message is shown in that delivery's place."""
+
+    def anchor(self, pk, day_id=None) -> str:
+        if day_id is None:
+            return super().anchor(pk=pk)
+        return f"delivery-{pk}-{day_id}"
+
+
+class SkipDeliveryView(DeliveryActionView):
     def act(self, request, pk, day_id):
         absence = skip_delivery(request.user, pk, day_id)
         return _("Your basket of %(date)s is skipped.") % {
@@ -203,10 +240,7 @@ class SkipDeliveryView(MemberActionView):
         }
 
 
-class CancelSkipView(MemberActionView):
-    def anchor(self, pk, day_id) -> str:
-        return f"delivery-{pk}-{day_id}"
-
+class CancelSkipView(DeliveryActionView):
     def act(self, request, pk, day_id):
         day = cancel_skip(request.user, pk, day_id)
         return _("You collect your basket of %(date)s after all.") % {"date": _when(day)}
@@ -223,10 +257,7 @@ class CancelPauseView(MemberActionView):
         ) % {"last": date_format(shortened.ends_on, "l j F")}
 
 
-class TakeBackView(MemberActionView):
-    def anchor(self, pk, day_id) -> str:
-        return f"delivery-{pk}-{day_id}"
-
+class TakeBackView(DeliveryActionView):
     def act(self, request, pk, day_id):
         day = take_back(request.user, pk, day_id)
         return _("Your basket of %(date)s is yours again.") % {"date": _when(day)}
@@ -243,7 +274,29 @@ class ReleaseBasketView(MemberActionView):
         ) % {"date": _when(transfer.distribution_day)}
 
 
-class TransferDeliveryView(MemberActionView):
+class TransferDeliveryView(DeliveryActionView):
+    """Giving a basket away asks first, saying who collects it, who is told, and until when
+    the member can take it back."""
+
+    def post(self, request, *args, **kwargs):
+        if not is_confirmed(request.POST):
+            return self.ask_confirmation(request, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def ask_confirmation(self, request, pk, day_id):
+        form = TransferForm(request.POST)
+        back = f"{reverse('baskets:mine')}#delivery-{pk}-{day_id}"
+        try:
+            if not form.is_valid():
+                raise BasketError(_("Choose whom the basket goes to."))
+            data = form.cleaned_data
+            given = giving_away(request.user, pk, day_id, data["kind"], data["recipient_name"])
+        except BasketError as error:
+            messages.error(request, str(error))
+            return redirect(back)
+        context = {"given": given, "resent": resent_fields(request.POST), "back_url": back}
+        return render(request, "baskets/confirm_transfer.html", context)
+
     def act(self, request, pk, day_id):
         form = TransferForm(request.POST)
         if not form.is_valid():
@@ -265,7 +318,7 @@ class TransferDeliveryView(MemberActionView):
         return _("Your basket of %(date)s is offered to the other members.") % {"date": when}
 
 
-class ChooseContentsView(MemberActionView):
+class ChooseContentsView(DeliveryActionView):
     """A variable contract: the member's usual choice, or one delivery's (with ``day_id``)."""
 
     def act(self, request, pk, day_id=None):
@@ -361,7 +414,26 @@ class CoordinationView(LoginRequiredMixin, TemplateView):
 
 
 class EndCommitmentView(LoginRequiredMixin, View):
+    """Ending a member's commitment asks first, saying which baskets stay theirs, what the
+    producer stops bringing, who is told, and that it cannot be undone."""
+
+    def ask_confirmation(self, request, pk):
+        try:
+            ended = ending(request.user, pk)
+        except BasketError as error:
+            messages.error(request, str(error))
+            return redirect("baskets:coordination")
+        context = {
+            "ending": ended,
+            "kept_days": ", ".join(date_format(day, "l j F") for day in ended.kept),
+            "resent": resent_fields(request.POST),
+            "back_url": reverse("baskets:coordination"),
+        }
+        return render(request, "baskets/confirm_end_commitment.html", context)
+
     def post(self, request, pk):
+        if not is_confirmed(request.POST):
+            return self.ask_confirmation(request, pk)
         try:
             subscription = end_commitment(request.user, pk)
         except BasketError as error:

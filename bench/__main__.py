@@ -130,8 +130,7 @@ def main() -> None:
             headers = {"Cookie": cookie} if page.as_member else {}
             queries = pages.count_queries(page.path, headers.get("Cookie", ""))
             print(
-                f"- {page.name} {path}: {queries.cold} queries after a catalogue change, "
-                f"{queries.warm} warm",
+                f"- {page.name} {path}: {queries.cold} queries after a change, {queries.warm} warm",
                 flush=True,
             )
             if queries.status != 200:

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import django
 
+FINDER_SEARCH = "/lieux-de-distribution/?q=35000"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -24,7 +26,7 @@ class Page:
 @dataclass(frozen=True)
 class QueryCount:
     status: int
-    cold: int  # right after a catalogue change: everything rendered from the database
+    cold: int  # right after a change: everything rendered from the database
     warm: int
     sql: list[str]
 
@@ -62,6 +64,9 @@ def find_pages() -> list[Page]:
         Page("producers", "/producteurs/"),
         Page("producers_near", "/producteurs/?near=35000"),
         Page("producer_page", product.sheet.producer.get_absolute_url()),
+        # The pickup-point finder, searching by postcode (the demo's points are around Rennes).
+        Page("finder", FINDER_SEARCH),
+        Page("finder_member", FINDER_SEARCH, as_member=True),
     ]
 
 
@@ -83,17 +88,21 @@ def ascii_path(path: str) -> str:
 
 
 def count_queries(path: str, cookie: str = "") -> QueryCount:
-    """Queries of a visit right after a catalogue change (cold), then of the next (warm)."""
+    """Queries of a visit right after a change of the catalogue and of the pickup points
+    (cold), then of the next (warm)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from marketplace.catalogue_cache import bump_version
+    from deliveries import finder_cache
+    from marketplace import catalogue_cache
 
     # A first visit warms what a running site has warm anyway (the session, the visitor's
-    # roles); then the catalogue changes, and the next two visits are measured.
+    # roles); then the catalogue and the pickup points change, and the next two visits are
+    # measured.
     Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=cookie).get(path)
-    bump_version()
+    catalogue_cache.bump_version()
+    finder_cache.bump_version()
     counts = []
     for _ in range(2):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=cookie)

@@ -7,3 +7,8 @@ class DeliveriesConfig(AppConfig):
 
     name = "deliveries"
     verbose_name = _("Deliveries")
+
+    def ready(self):
+        from deliveries import finder_cache
+
+        finder_cache.connect_signals()

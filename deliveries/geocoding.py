@@ -8,6 +8,7 @@ geopy's own geocoders for street addresses in production.
 
 import csv
 import gzip
+import hashlib
 import json
 import lzma
 import re
@@ -19,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from geopy.exc import GeopyError
 from geopy.geocoders import BANFrance, Nominatim
 from geopy.geocoders.base import Geocoder
@@ -26,6 +28,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 GAZETTEER_VERSION = 1
+GEOCODED_TIMEOUT = 30 * 24 * 60 * 60
+NOT_FOUND_TIMEOUT = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -165,16 +169,26 @@ def locate_town(query: str) -> Place | None:
 def locate_place(query: str) -> tuple[float, float, str] | None:
     """(latitude, longitude, label) of what a visitor typed: a town or a postcode from the
     gazetteer, otherwise an address through the configured geocoder (when it is not offline).
-    A geocoder that fails or times out counts as not found."""
+    A geocoder that fails or times out counts as not found.
+
+    The geocoder's answers, found or not, are kept in the cache: addresses do not move, and
+    a rate-limited geocoder (Nominatim: one request a second) is asked once per address."""
     place = locate_town(query)
     if place is not None:
         return place.latitude, place.longitude, f"{place.name} ({place.postcode})"
     if settings.GEOCODER == "offline":
         return None
+    source = f"{settings.GEOCODER}:{normalise(query)}"
+    key = "geocoded:" + hashlib.sha1(source.encode()).hexdigest()
+    answer = cache.get(key)
+    if answer is not None:
+        return tuple(answer) or None
     try:
         location = configured_geocoder().geocode(query, exactly_one=True)
     except GeopyError:
-        return None
-    if location is None:
-        return None
-    return location.latitude, location.longitude, location.address
+        return None  # not kept: the geocoder may answer next time
+    found = None
+    if location is not None:
+        found = (location.latitude, location.longitude, location.address)
+    cache.set(key, found or (), GEOCODED_TIMEOUT if found else NOT_FOUND_TIMEOUT)
+    return found

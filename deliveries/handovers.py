@@ -114,25 +114,34 @@ def close_distribution(
     day = DistributionDay.objects.select_for_update().select_related("pickup_point").get(pk=day_id)
     if day.closed_at is not None:
         return day
-    if day.state == DayState.CANCELLED:
-        raise HandoverRefused(_("This distribution was cancelled."))
-    if now < day.starts_at:
-        raise HandoverRefused(_("This distribution has not started yet."))
+    check_can_close(day, now)
     prepare_handovers(day)  # a line nobody opened the list for still gets its fate
     left = list(Handover.objects.filter(distribution_day=day, collected_at__isnull=True))
     for handover in left:
         fate, recipient = fates.get(handover.pk, (LeftoverFate.KEPT, ""))
-        recipient = (recipient or "").strip()
-        if fate not in LeftoverFate.values:
-            raise HandoverRefused(_("Choose what becomes of each basket left."))
-        if fate == LeftoverFate.GIVEN and not recipient:
-            raise HandoverRefused(_("Give the name of the person who took a basket left."))
-        if fate == LeftoverFate.FOOD_AID and not day.pickup_point.food_aid_partner:
-            raise HandoverRefused(_("This pickup point has no food-aid partner."))
-        handover.fate = fate
-        handover.fate_recipient = recipient if fate == LeftoverFate.GIVEN else ""
+        handover.fate, handover.fate_recipient = checked_fate(day, fate, recipient)
     Handover.objects.bulk_update(left, ["fate", "fate_recipient"])
     day.state = DayState.DONE
     day.closed_at, day.closed_by = now, volunteer
     day.save(update_fields=["state", "closed_at", "closed_by"])
     return day
+
+
+def check_can_close(day: DistributionDay, now) -> None:
+    """Whether the day can be closed now, asked again when the volunteer confirms."""
+    if day.state == DayState.CANCELLED:
+        raise HandoverRefused(_("This distribution was cancelled."))
+    if now < day.starts_at:
+        raise HandoverRefused(_("This distribution has not started yet."))
+
+
+def checked_fate(day: DistributionDay, fate: str, recipient: str) -> tuple[str, str]:
+    """The fate chosen for a line nobody collected, and the name of whom it was given to."""
+    recipient = (recipient or "").strip()
+    if fate not in LeftoverFate.values:
+        raise HandoverRefused(_("Choose what becomes of each basket left."))
+    if fate == LeftoverFate.GIVEN and not recipient:
+        raise HandoverRefused(_("Give the name of the person who took a basket left."))
+    if fate == LeftoverFate.FOOD_AID and not day.pickup_point.food_aid_partner:
+        raise HandoverRefused(_("This pickup point has no food-aid partner."))
+    return fate, recipient if fate == LeftoverFate.GIVEN else ""

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deliveries import finder_cache
 from deliveries.errors import DayCancellationRefused, DayNotOpenForOrders, TooLateToCancel
 from deliveries.models import (
     Closure,
@@ -151,6 +152,8 @@ def materialise_distribution_days(
     changes.cancelled_orders = _cancel_orders_of_days(changes.cancelled)
     if changes.reopened:
         _forget_cancellation_of_days(changes.reopened)
+    if to_create or to_update:  # bulk writes send no signal
+        finder_cache.invalidate()
     return changes
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from baskets.models import HOLDING_STATES, Subscription
 from baskets.selectors import person_name
@@ -69,12 +70,16 @@ def _lock_day(day_id: int) -> DistributionDay:
 
 def _check_before_deadline(day: DistributionDay, now: datetime) -> None:
     if now >= shift_deadline(day):
+        hours = day.pickup_point.shift_changes_close_hours
         raise ShiftRefused(
-            _(
+            ngettext(
                 "Too late for this distribution: volunteers sign up or withdraw until "
-                "%(hours)s hours before it starts."
+                "%(hours)s hour before it starts.",
+                "Too late for this distribution: volunteers sign up or withdraw until "
+                "%(hours)s hours before it starts.",
+                hours,
             )
-            % {"hours": day.pickup_point.shift_changes_close_hours}
+            % {"hours": hours}
         )
 
 

@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("jour/<int:pk>/liste/", pickup_list_views.PickupListView.as_view(), name="pickup-list"),
     path(
+        "jour/liste-hors-ligne.js",
+        pickup_list_views.PickupListWorkerView.as_view(),
+        name="pickup-list-worker",
+    ),
+    path(
         "jour/<int:pk>/liste/etat/",
         pickup_list_views.PickupListStateView.as_view(),
         name="pickup-list-state",

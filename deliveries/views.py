@@ -1,38 +1,73 @@
 """Public pages: finding a pickup point near you."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from oscar.core.loading import get_model
 
+from deliveries import finder_cache
 from deliveries.chosen_day import open_day, remember_day
 from deliveries.errors import TooLateToCancel
 from deliveries.forms import PickupPointFinderForm
 from deliveries.selectors import member_pickups, nearest_pickup_points
 from deliveries.services import cancel_order_before_cutoff
+from marketplace.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.page_cache import AnonymousPageCacheMixin
 
 Order = get_model("order", "Order")
+FINDER_FIELDS = ("q", "lat", "lon")
 
 
-class PickupPointFinderView(TemplateView):
+class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
+    """The form and the results are rendered once per search (``finder_cache``); a first-time
+    visitor gets the whole page from the cache."""
+
     template_name = "deliveries/finder.html"
+    part: finder_cache.RenderedPart | None = None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form = PickupPointFinderForm(self.request.GET or None)
-        ctx["form"] = form
+        # Bound to any query string, as a form on request.GET is; only its own fields count.
+        params = {
+            name: self.request.GET[name] for name in FINDER_FIELDS if name in self.request.GET
+        }
+        is_bound = bool(self.request.GET)
+        ctx["finder_html"], self.part = finder_cache.cached_part(
+            self.request,
+            ["finder", is_bound, sorted(params.items())],
+            lambda: self.render_main(params if is_bound else None),
+        )
+        ctx["has_results"] = self.part.has_results
+        return ctx
+
+    def render_main(self, params: dict | None) -> tuple[str, bool, datetime | None]:
+        """The HTML of the form and what it found, whether it lists points, and the earliest
+        cut-off it shows (after which it is out of date)."""
+        form = PickupPointFinderForm(params)
+        ctx = {"form": form, "csrf_placeholder": CSRF_PLACEHOLDER}
         if form.is_valid():
             latitude, longitude, label = form.cleaned_data["place"]
             ctx["place_label"] = label
             ctx["results"] = nearest_pickup_points(latitude, longitude, limit=10)
             ctx["map_data"] = self.map_data(ctx["results"], latitude, longitude, label)
-        return ctx
+        cutoffs = [entry.next_day.cutoff_at for entry in ctx.get("results", ()) if entry.next_day]
+        html = render_to_string("deliveries/partials/finder_main.html", ctx)
+        return html, bool(ctx.get("results")), min(cutoffs, default=None)
+
+    def shared_page_key(self, request) -> str:
+        return f"{super().shared_page_key(request)}:{finder_cache.current_version()}"
+
+    def shared_page_timeout(self) -> float:
+        return max(self.part.seconds_left(), 0) if self.part else 0
 
     @staticmethod
     def map_data(results, latitude: float, longitude: float, label) -> dict:

@@ -40,9 +40,12 @@ class AnonymousPageCacheMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.is_shared_page = is_anonymous_first_visit(request)
+        # The cached parts of a shared page keep the CSRF placeholder (catalogue_cache): it is
+        # replaced in the whole page, with each visitor's own token, on the way out.
+        request.is_shared_page = self.is_shared_page
         if not self.is_shared_page:
             return super().dispatch(request, *args, **kwargs)
-        key = page_key(request)
+        key = self.shared_page_key(request)
         html = cache.get(key)
         if html is not None:
             response = HttpResponse(html)
@@ -53,9 +56,16 @@ class AnonymousPageCacheMixin:
             response.render()
             html = response.content.decode()
             if not request.session.modified:
-                cache.set(key, html, catalogue_cache.GRID_TIMEOUT)
+                cache.set(key, html, self.shared_page_timeout())
         response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
         return response
+
+    def shared_page_key(self, request) -> str:
+        return page_key(request)
+
+    def shared_page_timeout(self) -> float:
+        """Seconds the page just rendered may be served from the cache."""
+        return catalogue_cache.GRID_TIMEOUT
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("lieux-de-distribution/", include("deliveries.urls")),
     path("paniers/", include("baskets.urls")),
     path("mon-exploitation/", include("producers.space_urls")),
+    # Oscar's sign-in and registration, with the member's name; then Oscar's other pages.
+    path("accounts/", include("marketplace.members.urls")),
     # Same URL and name as Oscar's product page, answered by our subclass (no catalogue fork).
     re_path(
         r"^catalogue/(?P<product_slug>[\w-]*)_(?P<pk>\d+)/$",

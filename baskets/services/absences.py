@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from baskets.errors import AbsenceRefused
 from baskets.models import (
@@ -49,8 +50,14 @@ def absences_used(subscription: Subscription, delivery_dates: list[date]) -> int
 def _check_allowance(subscription: Subscription, dates: list[date], more: int) -> None:
     allowance = subscription.contract.absence_allowance
     if absences_used(subscription, dates) + more > allowance:
+        if not allowance:
+            raise AbsenceRefused(_("This contract allows no skipped delivery."))
         raise AbsenceRefused(
-            _("You have used the %(allowance)s absences this contract allows.")
+            ngettext(
+                "You have used the %(allowance)s absence this contract allows.",
+                "You have used the %(allowance)s absences this contract allows.",
+                allowance,
+            )
             % {"allowance": allowance}
         )
 
@@ -163,9 +170,14 @@ def cancel_pause(member, subscription_id: int, absence_id: int, now=None) -> Abs
         or (day in days and now >= change_deadline(subscription, days[day]))
     ]
     if covered and len(settled) == len(covered):
+        hours = subscription.contract.absence_deadline_hours
         raise AbsenceRefused(
-            _("Too late: every delivery of this pause is past its deadline (%(hours)s hours).")
-            % {"hours": subscription.contract.absence_deadline_hours}
+            ngettext(
+                "Too late: every delivery of this pause is past its deadline (%(hours)s hour).",
+                "Too late: every delivery of this pause is past its deadline (%(hours)s hours).",
+                hours,
+            )
+            % {"hours": hours}
         )
     freed_from = max(settled) + timedelta(days=1) if settled else pause.starts_on
     _uncover(pause, freed_from, pause.ends_on)

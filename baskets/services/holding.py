@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from baskets.errors import BasketError, NotYourSubscription
 from baskets.models import HOLDING_STATES, Subscription
@@ -58,7 +59,12 @@ def check_before_deadline(
     subscription: Subscription, day: DistributionDay, now, refused: type[BasketError]
 ) -> None:
     if now >= change_deadline(subscription, day):
+        hours = subscription.contract.absence_deadline_hours
         raise refused(
-            _("Too late for this delivery: changes close %(hours)s hours before the distribution.")
-            % {"hours": subscription.contract.absence_deadline_hours}
+            ngettext(
+                "Too late for this delivery: changes close %(hours)s hour before the distribution.",
+                "Too late for this delivery: changes close %(hours)s hours before the distribution.",
+                hours,
+            )
+            % {"hours": hours}
         )

@@ -50,23 +50,10 @@ def transfer_delivery(
     was not already; the producer still brings it."""
     now = now or timezone.now()
     recipient_name = (recipient_name or "").strip()
-    if kind not in TransferKind.values:
-        raise TransferRefused(_("Choose whom the basket goes to."))
-    if kind == TransferKind.NAMED and not recipient_name:
-        raise TransferRefused(_("Give the name of the person who will collect the basket."))
+    check_recipient(kind, recipient_name)
     subscription = lock_own_running_subscription(member, subscription_id, AbsenceRefused)
-    point = subscription.pickup_point
-    if kind == TransferKind.FOOD_AID and not point.food_aid_partner:
-        raise TransferRefused(
-            _("%(point)s has no food-aid partner: offer the basket to other members instead.")
-            % {"point": point.name}
-        )
-    dates = contract_delivery_dates(subscription.contract, point)
-    day = delivery_day(subscription, day_id, dates, AbsenceRefused)
-    check_before_deadline(subscription, day, now, AbsenceRefused)
-    if BasketTransfer.objects.filter(subscription=subscription, distribution_day=day).exists():
-        raise TransferRefused(_("This basket is already given away."))
-    if day.date not in skipped_dates(subscription, dates):
+    day = check_transfer(subscription, day_id, kind, now)
+    if day.date not in skipped_dates(subscription, [day.date]):
         Absence.objects.create(subscription=subscription, starts_on=day.date, ends_on=day.date)
     transfer = BasketTransfer.objects.create(
         subscription=subscription,
@@ -78,6 +65,31 @@ def transfer_delivery(
         status=DeliveryStatus.TRANSFERRED
     )
     return transfer
+
+
+def check_recipient(kind: str, recipient_name: str) -> None:
+    if kind not in TransferKind.values:
+        raise TransferRefused(_("Choose whom the basket goes to."))
+    if kind == TransferKind.NAMED and not recipient_name:
+        raise TransferRefused(_("Give the name of the person who will collect the basket."))
+
+
+def check_transfer(subscription: Subscription, day_id: int, kind: str, now) -> DistributionDay:
+    """What giving one of the subscription's baskets away checks, when it is done and when
+    the member is asked to confirm it: the day is one of its deliveries, before the
+    deadline, not given away yet; the point has a food-aid partner to give it to."""
+    point = subscription.pickup_point
+    if kind == TransferKind.FOOD_AID and not point.food_aid_partner:
+        raise TransferRefused(
+            _("%(point)s has no food-aid partner: offer the basket to other members instead.")
+            % {"point": point.name}
+        )
+    dates = contract_delivery_dates(subscription.contract, point)
+    day = delivery_day(subscription, day_id, dates, AbsenceRefused)
+    check_before_deadline(subscription, day, now, AbsenceRefused)
+    if BasketTransfer.objects.filter(subscription=subscription, distribution_day=day).exists():
+        raise TransferRefused(_("This basket is already given away."))
+    return day
 
 
 def can_claim_from(transfer: BasketTransfer, member) -> datetime | None:

@@ -4,6 +4,7 @@ collected by a volunteer, and the fate of what nobody collected."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.models.days import DistributionDay
@@ -90,4 +91,5 @@ class HandoverTick(models.Model):
         verbose_name_plural = _("ticks")
 
     def __str__(self):
-        return f"{self.handover}: {'✓' if self.collected else '✗'} {self.ticked_at:%H:%M:%S}"
+        ticked_at = timezone.localtime(self.ticked_at)
+        return f"{self.handover}: {'✓' if self.collected else '✗'} {ticked_at:%H:%M:%S}"

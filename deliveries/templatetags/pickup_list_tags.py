@@ -4,10 +4,10 @@ a 400-household page past 50 ms. Everything is escaped; the markup is the one pi
 reads (``.household``, ``.handover``, ``form.js-tick``...)."""
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 register = template.Library()
 
@@ -66,3 +66,31 @@ def pickup_households(context, pickups, ticks_url: str, is_closed: bool):
             )
         parts.append("</ul></li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+# The words after the counts the page's script updates, in the page's language.
+COUNT_WORDS = {
+    "collected": lambda n: npgettext("how many lines", "collected", "collected", n),
+    "remaining": lambda n: npgettext("how many lines", "remaining", "remaining", n),
+    "pending": lambda n: ngettext("tick waiting to be sent", "ticks waiting to be sent", n),
+}
+
+
+@register.simple_tag
+def count_word(key: str, n: int) -> str:
+    return COUNT_WORDS[key](n)
+
+
+@register.simple_tag
+def count_forms(key: str):
+    """``data-<key>-zero/one/other`` attributes: the word for 0, 1 and more, which pickup_list.js
+    picks from as a count changes. French and English both have two forms and agree for every
+    count from 2 up; they differ on 0 ("0 retiré", "0 collected")."""
+    word = COUNT_WORDS[key]
+    return format_html(
+        'data-{0}-zero="{1}" data-{0}-one="{2}" data-{0}-other="{3}"',
+        key,
+        word(0),
+        word(1),
+        word(2),
+    )

@@ -1,13 +1,16 @@
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
 from deliveries.errors import DayNotOpenForOrders
 from deliveries.services import lock_day_open_for_orders, record_pickup
+from marketplace.checkout.selectors import order_pickup_details
 from marketplace.partner.stock import lock_and_check_stock
 from marketplace.shipping.methods import PickupSlot
 from marketplace.shop_setup import pay_at_pickup_source_type
@@ -41,10 +44,18 @@ def send_order_confirmation_email(order_id: int) -> None:
     context = {
         "user": order.user,
         "order": order,
-        "lines": order.lines.select_related("product", "partner"),
+        "lines": list(order.lines.order_by("pk")),
         "status_path": reverse("customer:order", kwargs={"order_number": order.number}),
+        # Our templates (templates/oscar/communication/emails/commtype_order_placed_*): where
+        # and when to collect, until when to cancel, on the Paris wall clock.
+        "pickup": order_pickup_details(order),
+        "pickups_url": settings.SITE_URL + reverse("deliveries:upcoming-orders"),
+        "order_url": settings.SITE_URL
+        + reverse("customer:order", kwargs={"order_number": order.number}),
     }
-    OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
+    # In the site's language, like every email we send (the worker has no request to follow).
+    with translation.override(settings.LANGUAGE_CODE):
+        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
 
 
 def lock_for_day(basket, day_id: int, at=None):

@@ -100,6 +100,7 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
         page_number = self.request.GET.get("page", "1")[:6]
         day_id = chosen_day_id(self.request)
         ctx["summary"] = self.get_summary()
+        ctx["header_search_query"] = query  # the header's search box shows only a product search
         ctx["catalogue_html"] = cached_html(
             self.request,
             [

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tables2",
     # After Oscar's apps: MarketplaceConfig.ready() adjusts their signal receivers.
     "marketplace",
+    "marketplace.members",
     "producers",
     "baskets",
     "deliveries",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Forgets the pickup lists kept offline on a phone once its session changes hands.
+    "deliveries.pickup_list_offline.OfflinePickupListMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
@@ -162,6 +165,8 @@ AUTHENTICATION_BACKENDS = (
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
+# Members' phone, shown and edited on Oscar's profile pages (marketplace.members).
+AUTH_PROFILE_MODULE = "members.MemberProfile"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -203,8 +208,10 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-# The site's address as members reach it, for links in emails.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address as members reach it, for links in emails; `PORT=8811 make run` links there.
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '').strip() or '8000'}"
+).rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Circuit court <bonjour@localhost>")
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,4 +1,4 @@
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping.methods import Free, NoShippingRequired  # noqa: F401
 
@@ -21,12 +21,13 @@ class PickupSlot(CollectAtPickupPoint):
         self.day = day
         self.code = f"{PICKUP_SLOT_PREFIX}{day.pk}"
         point = day.pickup_point
-        starts = formats.date_format(day.starts_at, "l j F, H:i")
+        # Stored on the order as its shipping method: on the Paris wall clock, not in UTC.
+        starts = formats.date_format(timezone.localtime(day.starts_at), "l j F, H:i")
         self.name = f"{point.name} — {starts}"
         self.description = _("%(address)s, %(town)s. Order until %(cutoff)s.") % {
             "address": point.address,
             "town": point.town,
-            "cutoff": formats.date_format(day.cutoff_at, "l j F, H:i"),
+            "cutoff": formats.date_format(timezone.localtime(day.cutoff_at), "l j F, H:i"),
         }
 
 

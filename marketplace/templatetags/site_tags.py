@@ -46,3 +46,20 @@ def chosen_pickup_day(context):
 
     request = context.get("request")
     return chosen_day(request) if request is not None else None
+
+
+# Oscar's pages script their forms (basket formsets, checkout, the account's dropdowns and
+# notifications) with jQuery, Bootstrap's plugins and Oscar's ui.js; so do the checkout views we
+# fork. Our own pages need none of it (55 KiB compressed, 180 KB to parse on a phone).
+OSCAR_SCRIPTED_NAMESPACES = {"basket", "checkout", "customer"}
+
+
+@register.filter
+def needs_oscar_scripts(request) -> bool:
+    """``{% if request|needs_oscar_scripts %}``: the page is one of Oscar's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:  # error pages
+        return False
+    return match.func.__module__.startswith("oscar.") or not OSCAR_SCRIPTED_NAMESPACES.isdisjoint(
+        match.namespaces
+    )

@@ -172,7 +172,7 @@ def test_contract_pages_and_coordination_count_places_left_in_baskets(client, po
     assert "fewer than the 2 you asked for" in text(response)
     client.force_login(coordinator)
     coordination = text(client.get(reverse("baskets:coordination")))
-    assert "4 of 5 baskets taken" in coordination
+    assert "4 baskets taken of 5" in coordination
     assert "1 basket left" in coordination
     assert "2 baskets" in coordination  # what the person waiting asks for
 
@@ -206,7 +206,7 @@ def test_the_subscription_message_says_when_the_first_basket_is(client, point, c
 
     page = text(response)
     assert "Your first basket: Tuesday 8 December." in page
-    assert "The baskets of Tuesday 1 December were already prepared before you joined." in page
+    assert "The basket of Tuesday 1 December was already prepared before you joined." in page
 
 
 def test_a_place_accepted_after_a_days_deadline_starts_at_the_next_open_day(client, point, clock):
@@ -242,7 +242,9 @@ def test_ending_a_commitment_after_a_days_deadline_keeps_that_days_baskets_and_s
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("baskets:end-commitment", kwargs={"pk": holder.pk}), follow=True
+            reverse("baskets:end-commitment", kwargs={"pk": holder.pk}),
+            {"confirm": "1"},
+            follow=True,
         )
     beat_generation(point)
 
@@ -277,7 +279,7 @@ def test_leaving_before_the_season_after_the_first_deadline_keeps_the_first_bask
     holder.refresh_from_db()
     assert holder.state == SubscriptionState.ENDED
     assert delivered_dates(holder) == [DEC_1]
-    assert "the baskets of Tuesday 1 December are already prepared and remain yours" in text(
+    assert "the basket of Tuesday 1 December is already prepared and remains yours" in text(
         response
     )
 

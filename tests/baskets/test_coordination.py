@@ -63,7 +63,7 @@ def test_ending_a_commitment_offers_the_place_to_the_first_waiting(
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("baskets:end-commitment", kwargs={"pk": holder.pk}))
+        client.post(reverse("baskets:end-commitment", kwargs={"pk": holder.pk}), {"confirm": "1"})
 
     holder.refresh_from_db()
     assert holder.state == SubscriptionState.ENDED  # the season had started
@@ -84,7 +84,7 @@ def test_a_member_cannot_end_someone_elses_commitment(client, full_contract):
     with pytest.raises(NotYourSubscription):
         end_commitment(stranger, holder.pk)
     client.force_login(stranger)
-    client.post(reverse("baskets:end-commitment", kwargs={"pk": holder.pk}))
+    client.post(reverse("baskets:end-commitment", kwargs={"pk": holder.pk}), {"confirm": "1"})
     holder.refresh_from_db()
     assert holder.state == SubscriptionState.ACTIVE
     assert "Léa Guérin" not in client.get(reverse("baskets:coordination")).content.decode()

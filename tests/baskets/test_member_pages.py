@@ -98,11 +98,11 @@ def test_member_sees_composition_skips_offers_and_another_member_takes_it(
     client.post(reverse("baskets:skip", kwargs={"pk": subscription.pk, "day_id": day.pk}))
     client.post(
         reverse("baskets:transfer", kwargs={"pk": subscription.pk, "day_id": day.pk}),
-        {"kind": "offered"},
+        {"kind": "offered", "confirm": "1"},
     )
     again = client.post(
         reverse("baskets:transfer", kwargs={"pk": subscription.pk, "day_id": day.pk}),
-        {"kind": "named", "recipient_name": "Anne"},
+        {"kind": "named", "recipient_name": "Anne", "confirm": "1"},
         follow=True,
     )
     assert BasketTransfer.objects.get().kind == "offered"

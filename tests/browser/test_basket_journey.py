@@ -19,6 +19,7 @@ from deliveries.models import DistributionDay
 from deliveries.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.browser.conftest import assert_no_page_errors, either
+from tests.browser.site_menu import header_link
 from tests.browser.test_catalogue_journey import sign_in, url_is, visit
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 
@@ -54,6 +55,17 @@ def a_season_with_a_neighbour(producer):
     return point, vegetables, day, neighbour
 
 
+def confirm_giving_away(page) -> None:
+    """Giving a basket away asks first, on a page saying who is told and until when."""
+    expect(page.locator("h1")).to_contain_text(
+        either("Give your basket away?", "Céder votre panier ?")
+    )
+    visit(page, phone=True)
+    page.get_by_role(
+        "button", name=either("Offer it to other members", "Le proposer aux autres membres")
+    ).click()
+
+
 def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
     transactional_db, live_server, new_page, producer, member
 ):
@@ -62,7 +74,7 @@ def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
     # The member finds the vegetable contract and subscribes, on a phone.
     page = new_page(phone=True)
     sign_in(page, member.email, phone=True)
-    page.locator("header").get_by_role("link", name=either("AMAP baskets", "Paniers AMAP")).click()
+    header_link(page, either("AMAP baskets", "Paniers AMAP")).click()
     visit(page, phone=True)
     page.get_by_role("link", name=re.compile("Petit panier de légumes")).last.click()
     visit(page, phone=True)
@@ -89,6 +101,7 @@ def test_member_subscribes_skips_and_offers_a_basket_a_neighbour_takes_it(
     delivery.get_by_role(
         "button", name=either("Offer to other members", "Proposer aux autres membres")
     ).click()
+    confirm_giving_away(page)
     delivery = page.locator(f"#delivery-{subscription.pk}-{day.pk}")
     expect(delivery).to_contain_text(either("not taken yet", "pas encore pris"))
     visit(page, phone=True)
@@ -163,6 +176,7 @@ def test_members_change_their_mind_in_one_click_each(
     delivery.get_by_role(
         "button", name=either("Offer to other members", "Proposer aux autres membres")
     ).click()
+    confirm_giving_away(page)
     other = new_page(phone=True)
     sign_in(other, neighbour.email, phone=True)
     other.goto(reverse("baskets:mine"))

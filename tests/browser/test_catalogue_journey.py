@@ -24,7 +24,10 @@ from tests.browser.conftest import (
     assert_no_page_errors,
     check_accessibility,
     either,
+    is_phone,
 )
+from tests.browser.page_weight import assert_page_weight
+from tests.browser.site_menu import header_link
 from tests.factories import DistributionDayFactory, category, product_for
 
 Order = get_model("order", "Order")
@@ -46,10 +49,11 @@ def url_is(path: str) -> re.Pattern:
 
 
 def visit(page, *, phone: bool = False) -> None:
-    """Checks made on every page the journey visits."""
+    """Checks made on every page the journey visits (a phone's page fits 320 px)."""
     check_accessibility(page)
-    if phone:
+    if phone or is_phone(page):
         assert_fits_width(page)
+    assert_page_weight(page)  # estimated as production would send it: see page_weight.py
 
 
 def sign_in(page, email: str, *, phone: bool = False) -> None:
@@ -145,7 +149,7 @@ def visitor_finds_it(page, producer) -> None:
     expect(found).to_contain_text(producer.name)
     expect(found.locator(".price")).to_contain_text(re.compile(r"3[,.]40"))
 
-    page.locator("header").get_by_role("link", name=either("Producers", "Producteurs")).click()
+    header_link(page, either("Producers", "Producteurs")).click()
     expect(page).to_have_url(url_is(reverse("producers:directory")))
     visit(page, phone=True)
 
@@ -175,7 +179,7 @@ def member_orders_it(page, member, producer) -> str:
     expect(page).to_have_url(url_is(reverse("basket:summary")))
     visit(page, phone=True)
     expect(page.locator("main")).to_contain_text(TITLE)
-    expect(page.locator("input[name$='-quantity']")).to_have_value(str(QUANTITY))
+    expect(page.locator("input[name$='-quantity']:not([type=hidden])")).to_have_value(str(QUANTITY))
 
     page.get_by_role(
         "link",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_fits_width, assert_no_page_errors, check_accessibility
+from tests.browser.site_menu import header_link, open_site_menu
 from tests.factories import BRUZ, VITRE, ProducerFactory
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,7 @@ def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
     expect(page.locator("#id_near_error")).to_contain_text("Atlantide")
     expect(page.get_by_label("Ville ou code postal")).to_have_attribute("aria-invalid", "true")
     check_accessibility(page)
+    assert_fits_width(page)
 
     page.get_by_label("Ville ou code postal").fill("35170")
     page.get_by_role("button", name="Afficher les producteurs").click()
@@ -43,11 +45,13 @@ def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
     check_accessibility(page)
     assert_fits_width(page)
 
+    open_site_menu(page)
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Producers near you")
     expect(cards.first).to_contain_text("Ferme de Bruz")
     check_accessibility(page)
+    assert_fits_width(page)
     assert_no_page_errors(page)
 
 
@@ -66,7 +70,7 @@ def test_visitor_finds_the_nearest_pickup_point_from_a_postcode_on_a_phone(new_p
     page = new_page(phone=True)
 
     page.goto(reverse("home-page"))
-    page.locator("header").get_by_role("link", name="Lieux de distribution").click()
+    header_link(page, "Lieux de distribution").click()
     page.get_by_label("Code postal, ville ou adresse").fill("35170")
     page.get_by_role("button", name="Rechercher", exact=True).last.click()
 

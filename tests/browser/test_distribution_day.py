@@ -114,6 +114,13 @@ def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
     # Benoît undoes Zoé by mistake and ticks her again: still one collection, by him.
     line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
     expect(line_of(benoit, "Zoé Bouvier")).not_to_have_class(re.compile("is-collected"))
+    expect(line_of(claire, "Zoé Bouvier")).not_to_have_class(
+        re.compile("is-collected"), timeout=15_000
+    )
+    # A second later on both clocks (both are stopped): the new tick is the newer one, even
+    # if a busy server were to receive the two in the other order.
+    clock.now += dt.timedelta(seconds=1)
+    benoit.context.clock.set_fixed_time(timezone.now())
     line_of(benoit, "Zoé Bouvier").get_by_role("button").click()
     expect(line_of(claire, "Zoé Bouvier")).to_have_class(re.compile("is-collected"), timeout=15_000)
     assert_no_page_errors(benoit)
@@ -133,6 +140,19 @@ def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
     visit(benoit, phone=True)
     hugo = benoit.locator("fieldset").filter(has_text="Hugo Le Bihan")
     hugo.get_by_label(re.compile("Restos du Cœur")).check()
+    benoit.get_by_role(
+        "button", name=either("Close the distribution", "Clôturer la distribution")
+    ).click()
+    # It asks first, saying what becomes of each line; nothing is closed yet.
+    expect(benoit.locator("h1")).to_contain_text(
+        either("Close the distribution?", "Clôturer la distribution ?")
+    )
+    expect(benoit.locator("main li").filter(has_text="Hugo Le Bihan")).to_contain_text(
+        "Restos du Cœur"
+    )
+    visit(benoit, phone=True)
+    day.refresh_from_db()
+    assert day.closed_at is None
     benoit.get_by_role(
         "button", name=either("Close the distribution", "Clôturer la distribution")
     ).click()

@@ -86,6 +86,7 @@ def test_visitor_sees_one_numbered_marker_per_listed_point_on_a_phone(
     expect(popup).to_contain_text("km")
     expect(popup).to_have_css("opacity", "1")  # faded in: axe reads the colours as seen
     check_accessibility(page)
+    assert_fits_width(page)
     popup.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"#pickup-point-\d+$"))
     target = page.locator("li.pickup-point-entry:target")

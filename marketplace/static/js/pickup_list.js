@@ -5,15 +5,24 @@
  * "online" event, and with each poll). The server records each tick id once, so a tick sent
  * twice (a retry, a replay after being offline) counts once. Every few seconds the page asks
  * the server for the state, so that two phones agree; lines with ticks still queued keep this
- * phone's state until they are sent.
+ * phone's state until they are sent, marked "waiting to send".
+ *
+ * Without signal, a reload is answered by the service worker this page registers
+ * (templates/deliveries/pickup_list_sw.js, scope: this list only) from the copy it keeps for the
+ * person signed in: the page, its last state and its static files.
  */
 (function () {
     "use strict";
     var root = document.querySelector(".pickup-list");
     if (!root) { return; }
     var POLL_MS = 3000;
-    var queueKey = "pickup-ticks-" + root.dataset.day;
+    // Each person's ticks wait apart: another volunteer signing in on this phone neither sees
+    // them nor sends them under their own name.
+    var queueKey = "pickup-ticks-" + root.dataset.day + "-" + root.dataset.user;
     var sync = root.querySelector(".pickup-sync");
+    var offlineNotice = root.querySelector(".pickup-offline");
+    var unreachable = false;  // the last request failed, or the worker answered from its copy
+    var shownSavedState = false;
     var csrf = (root.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
     var sending = false;
 
@@ -52,18 +61,78 @@
             !household.querySelector(".handover:not(.is-collected)"));
     }
 
+    // The word after a count, as the server wrote it for 0, 1 and more (data-<name>-zero/one/other):
+    // French says "1 retiré", "0 retiré", English "0 collected".
+    function countWord(element, name, n) {
+        return element.dataset[name + (n === 0 ? "Zero" : n === 1 ? "One" : "Other")];
+    }
+
+    function showCount(name, n) {
+        root.querySelector(".js-" + name).textContent = n;
+        var word = root.querySelector(".js-" + name + "-word");
+        word.textContent = countWord(word, name, n);
+    }
+
     function recount() {
         var all = root.querySelectorAll(".handover").length;
         var done = root.querySelectorAll(".handover.is-collected").length;
-        root.querySelector(".js-collected").textContent = done;
-        root.querySelector(".js-remaining").textContent = all - done;
+        showCount("collected", done);
+        showCount("remaining", all - done);
+    }
+
+    function isOffline() { return !navigator.onLine || unreachable; }
+
+    // Each line whose tick is still on this phone says so, in its button's name too.
+    function markWaiting(ticks) {
+        var waiting = {};
+        ticks.forEach(function (tick) { waiting[tick.handover] = true; });
+        root.querySelectorAll(".handover.is-waiting").forEach(function (line) {
+            if (!waiting[line.dataset.handover]) {
+                line.classList.remove("is-waiting");
+                var mark = line.querySelector(".handover-waiting");
+                if (mark) { mark.remove(); }
+            }
+        });
+        Object.keys(waiting).forEach(function (handover) {
+            var line = lineOf(handover);
+            if (!line || line.classList.contains("is-waiting")) { return; }
+            line.classList.add("is-waiting");
+            var mark = document.createElement("span");
+            mark.className = "handover-waiting";
+            var comma = document.createElement("span");
+            comma.className = "sr-only";
+            comma.textContent = ", ";
+            mark.append(comma, root.dataset.waiting);
+            line.querySelector(".handover-button").append(mark);
+        });
     }
 
     function showSync() {
-        var waiting = queue().length;
-        if (!waiting) { sync.textContent = sync.dataset.synced; return; }
-        sync.textContent = waiting + " " + sync.dataset.pending +
-            (navigator.onLine ? "" : " — " + sync.dataset.offline);
+        var ticks = queue();
+        var waiting = ticks.length;
+        var offline = isOffline();
+        markWaiting(ticks);
+        offlineNotice.hidden = !offline;
+        // The line is a live region: rewritten only when it changes, so it is read out once.
+        if (sync.dataset.shown === waiting + "/" + offline) { return; }
+        sync.dataset.shown = waiting + "/" + offline;
+        sync.classList.toggle("is-waiting", waiting > 0);
+        sync.classList.toggle("text-muted", !waiting);
+        sync.textContent = "";
+        if (waiting) {
+            var count = document.createElement("strong");
+            count.className = "js-waiting-count";
+            count.textContent = waiting;
+            sync.append(count, " " + countWord(sync, "pending", waiting));
+        } else {
+            sync.append(sync.dataset.synced);
+        }
+        if (offline) {
+            var badge = document.createElement("span");
+            badge.className = "pickup-offline-badge";
+            badge.textContent = sync.dataset.offlineShort;
+            sync.append(" ", badge);
+        }
     }
 
     function apply(state) {
@@ -94,20 +163,32 @@
             return response.json().catch(function () { return null; });
         }).then(function (state) {
             sending = false;
+            unreachable = false;
             if (state && state.items) { apply(state); }
             showSync();
-        }).catch(function () {
+            // Ticks made while this batch was on its way go at once, not at the next poll.
+            if (queue().length) { send(); }
+        }).catch(function (error) {
             sending = false;
+            if (error instanceof TypeError) { unreachable = true; }
             showSync();
         });
     }
 
+    // Offline, the state is asked for once: the worker answers with the last one it kept, which
+    // is newer than a page it serves from its copy.
     function poll() {
-        if (!navigator.onLine) { showSync(); return; }
+        if (!navigator.onLine && shownSavedState) { showSync(); return; }
         send().then(function () {
             return fetch(root.dataset.stateUrl, { credentials: "same-origin", cache: "no-store" });
         }).then(function (response) {
-            return response && response.ok ? response.json() : null;
+            unreachable = !!response.headers.get(root.dataset.savedHeader);
+            shownSavedState = shownSavedState || unreachable;
+            return response.ok ? response.json() : null;
+        }, function () {
+            unreachable = true;
+            shownSavedState = true;
+            return null;
         }).then(function (state) {
             if (state && state.items) { apply(state); }
             showSync();
@@ -147,7 +228,35 @@
         noMatch.hidden = shown > 0;
     });
 
-    window.addEventListener("online", poll);
+    function staticFiles() {
+        var urls = [];
+        document.querySelectorAll("link[rel~=stylesheet][href], link[rel~=icon][href], script[src], img[src]")
+            .forEach(function (element) { urls.push(element.href || element.src); });
+        if (window.performance && performance.getEntriesByType) {  // fonts and images from CSS
+            performance.getEntriesByType("resource").forEach(function (entry) { urls.push(entry.name); });
+        }
+        return urls;
+    }
+
+    // The worker keeps this list for reloads without signal; it takes only static files from
+    // what is named here.
+    function keepForOffline() {
+        if (!root.dataset.workerUrl || !window.isSecureContext || !("serviceWorker" in navigator)) { return; }
+        navigator.serviceWorker.addEventListener("message", function (event) {
+            if (event.data && event.data.type === "kept") {
+                root.toggleAttribute("data-offline-ready", !!event.data.kept);
+            }
+        });
+        navigator.serviceWorker.register(root.dataset.workerUrl, { scope: root.dataset.listUrl })
+            .catch(function () { return null; })  // offline: the worker already here goes on
+            .then(function () { return navigator.serviceWorker.ready; })
+            .then(function (registration) {
+                if (navigator.onLine) { registration.active.postMessage({ type: "keep", assets: staticFiles() }); }
+            })
+            .catch(function () { /* no offline copy: the page works as before */ });
+    }
+
+    window.addEventListener("online", function () { unreachable = false; poll(); });
     window.addEventListener("offline", showSync);
     // Ticks left from an earlier visit (the phone went offline, the page was closed): show them.
     queue().forEach(function (tick) { show(lineOf(tick.handover), tick.collected); });
@@ -155,4 +264,5 @@
     showSync();
     poll();
     setInterval(poll, POLL_MS);
+    keepForOffline();
 })();
