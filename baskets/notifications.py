@@ -1,24 +1,23 @@
 """Emails to people on a contract's waiting list."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from baskets.models import Subscription
+from marketplace.emails import compose, send_all
 
 
 def notify_waiting_list(offered: list[Subscription], lapsed: list[Subscription]) -> int:
     """A place offered, with the deadline to accept; an offer that lapsed. Returns emails sent."""
     messages = [_message("place_offered", sub) for sub in offered if sub.member.email]
     messages += [_message("offer_lapsed", sub) for sub in lapsed if sub.member.email]
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    send_all(messages)
     return len(messages)
 
 
-def _message(template: str, subscription: Subscription) -> tuple:
+def _message(template: str, subscription: Subscription) -> EmailMultiAlternatives:
     context = {
         "subscription": subscription,
         "contract": subscription.contract,
@@ -29,10 +28,7 @@ def _message(template: str, subscription: Subscription) -> tuple:
         "contracts_url": settings.SITE_URL + reverse("baskets:contracts"),
         "shop_name": settings.OSCAR_SHOP_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"baskets/email/{template}_subject.txt", context)
-        body = render_to_string(f"baskets/email/{template}_body.txt", context)
-    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [subscription.member.email])
+    return compose(f"baskets/email/{template}", context, [subscription.member.email])
 
 
 def notify_basket_taken(transfer_id: int) -> int:
@@ -70,23 +66,18 @@ def notify_basket_taken(transfer_id: int) -> int:
     }
     holders = [subscription.member, subscription.co_holder]
     messages = [
-        _email("basket_taken", context, transfer.claimed_by.email),
-        *(
-            _email("basket_claimed", context, holder.email)
-            for holder in holders
-            if holder is not None and holder.email
-        ),
+        _email("basket_claimed", context, holder.email)
+        for holder in holders
+        if holder is not None and holder.email
     ]
-    messages = [message for message in messages if message[3][0]]
-    send_mass_mail(messages, fail_silently=False)
+    if transfer.claimed_by.email:
+        messages.insert(0, _email("basket_taken", context, transfer.claimed_by.email))
+    send_all(messages)
     return len(messages)
 
 
-def _email(template: str, context: dict, email: str) -> tuple:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"baskets/email/{template}_subject.txt", context)
-        body = render_to_string(f"baskets/email/{template}_body.txt", context)
-    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [email])
+def _email(template: str, context: dict, email: str) -> EmailMultiAlternatives:
+    return compose(f"baskets/email/{template}", context, [email])
 
 
 def notify_commitment_ended(subscription, kept: list, dropped: list, *, tell_member: bool) -> int:
@@ -113,6 +104,5 @@ def notify_commitment_ended(subscription, kept: list, dropped: list, *, tell_mem
         if taker.email:
             day_context = {**context, "starts_at": timezone.localtime(day.starts_at)}
             messages.append(_email("taken_basket_dropped", day_context, taker.email))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    send_all(messages)
     return len(messages)

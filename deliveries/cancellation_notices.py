@@ -15,14 +15,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, BasketTransfer, TransferKind
 from baskets.selectors import person_name
 from deliveries.models import DayState, DistributionDay, PickupOrder, VolunteerShift
+from marketplace.emails import compose, send_all
 from producers.models import PackingList
 from producers.packing import producer_recipients
 
@@ -109,8 +109,7 @@ def notify_everyone_of_cancelled_days(
             for (day_id, email), notice in _notices(days, cancelled_order_ids).items()
         ]
         messages += _producer_messages(days, by_pk)
-        if messages:
-            send_mass_mail(messages, fail_silently=False)
+        send_all(messages)
         VolunteerShift.objects.filter(distribution_day__in=days, released_at__isnull=True).update(
             released_at=now
         )
@@ -187,7 +186,7 @@ def _line(subscription, quantity: int, transfer: BasketTransfer | None = None) -
     return line
 
 
-def _producer_messages(days: list[DistributionDay], by_pk: dict) -> list[tuple]:
+def _producer_messages(days: list[DistributionDay], by_pk: dict) -> list[EmailMultiAlternatives]:
     """The producers whose packing list for a day was already emailed: it no longer holds."""
     messages = []
     sent = (
@@ -217,8 +216,5 @@ def _day_context(day: DistributionDay) -> dict:
     }
 
 
-def _message(template: str, context: dict, *emails: str) -> tuple:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"deliveries/email/{template}_subject.txt", context)
-        body = render_to_string(f"deliveries/email/{template}_body.txt", context)
-    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, list(emails))
+def _message(template: str, context: dict, *emails: str) -> EmailMultiAlternatives:
+    return compose(f"deliveries/email/{template}", context, emails)

@@ -3,13 +3,13 @@
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from deliveries.cancellation_notices import notify_everyone_of_cancelled_days
 from deliveries.models import PickupOrder
+from marketplace.emails import compose, send_all
 
 Order = get_model("order", "Order")
 
@@ -33,12 +33,11 @@ def notify_members_of_calendar_changes(
         if email:
             by_member_day[(email, pickup.distribution_day_id)].append(pickup)
     messages = [_message("moved", email, orders) for (email, _day), orders in by_member_day.items()]
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    send_all(messages)
     return len(messages) + notify_everyone_of_cancelled_days(cancelled_day_ids, cancelled_order_ids)
 
 
-def _message(template: str, email: str, pickups: list[PickupOrder]) -> tuple:
+def _message(template: str, email: str, pickups: list[PickupOrder]) -> EmailMultiAlternatives:
     day = pickups[0].distribution_day
     context = {
         "day": day,
@@ -50,7 +49,4 @@ def _message(template: str, email: str, pickups: list[PickupOrder]) -> tuple:
         "user": pickups[0].order.user,
         "shop_name": settings.OSCAR_SHOP_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"deliveries/email/day_{template}_subject.txt", context)
-        body = render_to_string(f"deliveries/email/day_{template}_body.txt", context)
-    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [email])
+    return compose(f"deliveries/email/day_{template}", context, [email])

@@ -4,16 +4,16 @@ reminded of their shift. Each is sent once: the day or the shift records it unde
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from baskets.selectors import person_name
 from deliveries.models import DistributionDay, VolunteerShift
 from deliveries.shifts import STAFFED_STATES, unstaffed_day_queryset
+from marketplace.emails import compose, send_all
 
 ALERT_AHEAD = timedelta(days=3)
 REMINDER_AHEAD = timedelta(hours=48)
@@ -56,8 +56,7 @@ def alert_coordinators_of_unstaffed_days(now: datetime | None = None) -> int:
             }
             messages += [_message("staffing_alert", context, email) for email in emails]
             alerted.append(day.pk)
-        if messages:
-            send_mass_mail(messages, fail_silently=False)
+        send_all(messages)
         DistributionDay.objects.filter(pk__in=alerted).update(staffing_alert_sent_at=now)
     return len(alerted)
 
@@ -101,8 +100,7 @@ def remind_volunteers_of_shifts(now: datetime | None = None) -> int:
                 "pickup_list_url": _pickup_list_url(day),
             }
             messages.append(_message("shift_reminder", context, shift.volunteer.email))
-        if messages:
-            send_mass_mail(messages, fail_silently=False)
+        send_all(messages)
         VolunteerShift.objects.filter(pk__in=[shift.pk for shift in shifts]).update(reminded_at=now)
     return len(shifts)
 
@@ -130,8 +128,5 @@ def _day_context(day: DistributionDay) -> dict:
     }
 
 
-def _message(template: str, context: dict, email: str) -> tuple:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"deliveries/email/{template}_subject.txt", context)
-        body = render_to_string(f"deliveries/email/{template}_body.txt", context)
-    return (subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [email])
+def _message(template: str, context: dict, email: str) -> EmailMultiAlternatives:
+    return compose(f"deliveries/email/{template}", context, [email])

@@ -16,10 +16,9 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Sum
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from baskets.models import BasketDelivery
 from deliveries.models import DayState, DistributionDay
 from deliveries.names import sort_key
 from deliveries.pickup_list import HandoverLine, PickupList, pickup_list, prepare_handovers
+from marketplace.emails import compose
 from marketplace.pdf import a4_document, build_with_footer
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,9 @@ def _email_once(day: DistributionDay, recipients: list[str], now: datetime) -> b
     return True
 
 
-def _sheet_email(day: DistributionDay, sheet: PickupList, recipients: list[str]) -> EmailMessage:
+def _sheet_email(
+    day: DistributionDay, sheet: PickupList, recipients: list[str]
+) -> EmailMultiAlternatives:
     context = {
         "point": day.pickup_point,
         "starts_at": _wall_clock(day.starts_at),
@@ -143,13 +145,12 @@ def _sheet_email(day: DistributionDay, sheet: PickupList, recipients: list[str])
         "shop_name": settings.OSCAR_SHOP_NAME,
         **sheet_counts(sheet),
     }
-    subject = render_to_string("deliveries/email/sign_off_sheet_subject.txt", context).strip()
-    body = render_to_string("deliveries/email/sign_off_sheet_body.txt", context)
-    message = EmailMessage(subject, body, to=recipients)
     filename = sheet_filename(day)
-    message.attach(f"{filename}.pdf", _pdf(sheet), "application/pdf")
-    message.attach(f"{filename}.csv", _csv(sheet), "text/csv")
-    return message
+    attachments = [
+        (f"{filename}.pdf", _pdf(sheet), "application/pdf"),
+        (f"{filename}.csv", _csv(sheet), "text/csv"),
+    ]
+    return compose("deliveries/email/sign_off_sheet", context, recipients, attachments=attachments)
 
 
 def _csv(sheet: PickupList) -> str:

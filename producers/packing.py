@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliveries.models import DayState, DistributionDay
+from marketplace.emails import compose
 from marketplace.pdf import a4_document
 from producers.models import PackingList, Producer, Unit
 from producers.selectors import lines_to_bring
@@ -286,16 +286,15 @@ def producer_recipients(producer: Producer) -> list[str]:
     return emails
 
 
-def _packing_email(packing: PackingListData, recipients: list[str]) -> EmailMessage:
+def _packing_email(packing: PackingListData, recipients: list[str]) -> EmailMultiAlternatives:
     context = {
         "packing": packing,
         "point": packing.day.pickup_point,
         "starts_at": timezone.localtime(packing.day.starts_at),
         "shop_name": settings.OSCAR_SHOP_NAME,
     }
-    subject = render_to_string("producers/email/packing_list_subject.txt", context).strip()
-    body = render_to_string("producers/email/packing_list_body.txt", context)
-    message = EmailMessage(subject, body, to=recipients)
-    message.attach(f"{packing.filename}.pdf", as_pdf(packing), "application/pdf")
-    message.attach(f"{packing.filename}.csv", as_csv(packing), "text/csv")
-    return message
+    attachments = [
+        (f"{packing.filename}.pdf", as_pdf(packing), "application/pdf"),
+        (f"{packing.filename}.csv", as_csv(packing), "text/csv"),
+    ]
+    return compose("producers/email/packing_list", context, recipients, attachments=attachments)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.images import save_card_photo
 from producers.errors import NotYourOrderLine, NotYourProduct, QuotaNotChanged
 from producers.models import DayQuota, LineStatus, Producer, ProductSheet
 from producers.quotas import ordered_for_day
@@ -61,7 +62,10 @@ def _replace_photo(product, photo) -> None:
     if photo is None:
         return
     product.images.all().delete()
-    ProductImage.objects.create(product=product, original=photo, caption="", display_order=0)
+    image = ProductImage.objects.create(
+        product=product, original=photo, caption="", display_order=0
+    )
+    save_card_photo(image.original)
 
 
 @transaction.atomic

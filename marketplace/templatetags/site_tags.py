@@ -1,9 +1,18 @@
+import hashlib
+
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signing import BadSignature, Signer
 from django.db.models import Sum
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.functional import empty
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from oscar.core.loading import get_model
+
+from marketplace.catalogue_cache import CSRF_PLACEHOLDER
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -46,6 +55,52 @@ def chosen_pickup_day(context):
 
     request = context.get("request")
     return chosen_day(request) if request is not None else None
+
+
+HEADER_TIMEOUT = 300  # seconds; a renamed point or a new translation shows within minutes
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> str:
+    """The header of every page, rendered once per person, page, cart and chosen day.
+
+    Rendered in full it costs as much as the rest of a cached page (menu links, language
+    switch, two CSRF tokens); what it shows depends only on what the key holds. Its forms'
+    CSRF token is a placeholder in the cache, replaced by this visitor's own on the way out
+    (or, on a page shared by every first-time visitor, by the page cache).
+    """
+    request = context["request"]
+    user = request.user
+    shopping_day = chosen_pickup_day(context)
+    is_producer = context.get("is_producer", False)
+    values = {
+        "n": cart_item_count(context),
+        "shopping_day": shopping_day,
+        "is_producer": is_producer() if callable(is_producer) else is_producer,
+        "header_search_query": context.get("header_search_query", ""),
+    }
+    source = repr(
+        (
+            user.pk,
+            user.is_staff,
+            get_language(),
+            request.get_full_path(),
+            values["n"],
+            values["is_producer"],
+            values["header_search_query"],
+            shopping_day
+            and (shopping_day.pk, shopping_day.starts_at, shopping_day.pickup_point.name),
+        )
+    )
+    key = "header:" + hashlib.sha1(source.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        values["csrf_token"] = CSRF_PLACEHOLDER
+        html = render_to_string("marketplace/site_header.html", values, request=request)
+        cache.set(key, html, HEADER_TIMEOUT)
+    if not getattr(request, "is_shared_page", False):
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # our own template's output, every value in it escaped there
 
 
 # Oscar's pages script their forms (basket formsets, checkout, the account's dropdowns and

@@ -10,20 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from baskets.services import subscribe
-from deliveries.models import DayState, Handover, HandoverTick, VolunteerShift
-from deliveries.pickup_list import prepare_handovers
+from deliveries.models import DayState, Handover, HandoverTick
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.test_contract_pdf import pdf_text
 from tests.browser.conftest import assert_no_page_errors, either
 from tests.browser.test_catalogue_journey import sign_in, visit
-from tests.factories import (
-    DistributionDayFactory,
-    PickupPointFactory,
-    ScheduleFactory,
-    UserFactory,
-    contract_at,
-)
+from tests.deliveries.distribution_day import BENOIT, CLAIRE, day_under_way
 
 pytestmark = pytest.mark.browser
 
@@ -42,36 +34,17 @@ def test_two_volunteers_tick_one_offline_and_the_day_is_closed(
     transactional_db, live_server, new_page, producer, clock
 ):
     ensure_shop_basics()
-    point = PickupPointFactory(name="Maison du Thabor", food_aid_partner="Restos du Cœur")
-    now = timezone.now().replace(microsecond=0)
-    # Today's distribution has started: the season's dates come from the schedule.
-    ScheduleFactory(
-        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
+    under_way = day_under_way(
+        clock,
+        producer,
+        HOUSEHOLDS,
+        volunteers=[BENOIT, CLAIRE],
+        food_aid_partner="Restos du Cœur",
     )
-    day = DistributionDayFactory(
-        pickup_point=point,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(minutes=90),
-        cutoff_at=now - dt.timedelta(days=2),
-        state=DayState.CLOSED,
-    )
-    contract = contract_at(point, plan__producer=producer)
-    # They joined before the day's change deadline: a member joining later starts at the next day.
-    clock.now = now - dt.timedelta(days=3)
-    for first, last in HOUSEHOLDS:
-        subscribe(UserFactory(first_name=first, last_name=last), contract, point, agreed=True)
-    clock.now = now
-    prepare_handovers(day)
-    volunteers = [
-        UserFactory(email="benoit@example.org", first_name="Benoît", last_name="Lemaire"),
-        UserFactory(email="claire@example.org", first_name="Claire", last_name="Riou"),
-    ]
-    for volunteer in volunteers:
-        VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
-    url = reverse("deliveries:pickup-list", kwargs={"pk": day.pk})
+    day, url = under_way.day, under_way.pickup_list_url
 
     phones = []
-    for volunteer in volunteers:
+    for volunteer in under_way.volunteers:
         phone = new_page(phone=True)
         sign_in(phone, volunteer.email, phone=True)
         phone.goto(url)

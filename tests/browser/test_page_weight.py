@@ -9,7 +9,6 @@ Budgets (issue 12): the catalogue and the pickup list transfer under 150 KiB on 
 under 20 KiB on the next one.
 """
 
-import datetime as dt
 import json
 import os
 import secrets
@@ -22,11 +21,7 @@ from django.db import connections
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.urls import reverse
-from django.utils import timezone
 
-from baskets.services import subscribe
-from deliveries.models import DayState, VolunteerShift
-from deliveries.pickup_list import prepare_handovers
 from marketplace.shop_setup import ensure_shop_basics
 from tests.browser.conftest import CHROMIUM, PHONE
 from tests.browser.page_weight import (
@@ -37,14 +32,8 @@ from tests.browser.page_weight import (
     describe_requests,
     total_bytes,
 )
-from tests.factories import (
-    DistributionDayFactory,
-    PickupPointFactory,
-    ScheduleFactory,
-    UserFactory,
-    contract_at,
-    product_for,
-)
+from tests.deliveries.distribution_day import day_under_way
+from tests.factories import UserFactory, product_for
 
 pytestmark = pytest.mark.browser
 
@@ -200,27 +189,8 @@ def test_pickup_list_is_light_on_a_first_visit_and_lighter_on_the_next(
     production_server, phone, producer, clock
 ):
     ensure_shop_basics()
-    point = PickupPointFactory(name="Maison du Thabor")
-    now = timezone.now().replace(microsecond=0)
-    ScheduleFactory(
-        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
-    )
-    day = DistributionDayFactory(
-        pickup_point=point,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(minutes=90),
-        cutoff_at=now - dt.timedelta(days=2),
-        state=DayState.CLOSED,
-    )
-    contract = contract_at(point, plan__producer=producer)
-    clock.now = now - dt.timedelta(days=3)
-    for _ in range(20):
-        subscribe(UserFactory(), contract, point, agreed=True)
-    clock.now = now
-    prepare_handovers(day)
-    volunteer = UserFactory()
-    VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
+    under_way = day_under_way(clock, producer, households=20)
 
-    page = phone(volunteer)
-    assert_light(page, reverse("deliveries:pickup-list", kwargs={"pk": day.pk}))
+    page = phone(under_way.volunteer)
+    assert_light(page, under_way.pickup_list_url)
     assert page.locator(".household").count() == 20

@@ -3,30 +3,20 @@ connection and reloads it: the phone shows it from its copy; a line ticked then 
 to be sent, and the count of waiting ticks stays on screen while the list scrolls; back online,
 the tick is sent. Once the volunteer signs out, the next person on the phone gets no list."""
 
-import datetime as dt
 import re
 import uuid
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from baskets.services import subscribe
 from deliveries.handovers import Tick, record_ticks
-from deliveries.models import DayState, Handover, VolunteerShift
-from deliveries.pickup_list import prepare_handovers
+from deliveries.models import Handover
 from deliveries.pickup_list_offline import COOKIE_NAME
 from marketplace.shop_setup import ensure_shop_basics
 from tests.browser.conftest import assert_no_page_errors, either
 from tests.browser.test_catalogue_journey import sign_in, visit
-from tests.factories import (
-    DistributionDayFactory,
-    PickupPointFactory,
-    ScheduleFactory,
-    UserFactory,
-    contract_at,
-)
+from tests.deliveries.distribution_day import BENOIT, CLAIRE, day_under_way
 
 pytestmark = pytest.mark.browser
 
@@ -71,33 +61,11 @@ def test_list_reloads_offline_from_the_phone_and_only_for_its_volunteer(
     transactional_db, live_server, new_page, producer, clock
 ):
     ensure_shop_basics()
-    point = PickupPointFactory(name="Maison du Thabor")
-    now = timezone.now().replace(microsecond=0)
-    ScheduleFactory(
-        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
-    )
-    day = DistributionDayFactory(
-        pickup_point=point,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(minutes=90),
-        cutoff_at=now - dt.timedelta(days=2),
-        state=DayState.CLOSED,
-    )
-    contract = contract_at(point, plan__producer=producer)
-    clock.now = now - dt.timedelta(days=3)
-    members = {
-        first: subscribe(
-            UserFactory(first_name=first, last_name=last), contract, point, agreed=True
-        )
-        for first, last in HOUSEHOLDS
-    }
-    clock.now = now
-    prepare_handovers(day)
-    volunteer = UserFactory(email="benoit@example.org", first_name="Benoît", last_name="Lemaire")
-    VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
-    colleague = UserFactory(first_name="Claire", last_name="Riou")
-    VolunteerShift.objects.create(distribution_day=day, volunteer=colleague)
-    url = reverse("deliveries:pickup-list", kwargs={"pk": day.pk})
+    under_way = day_under_way(clock, producer, HOUSEHOLDS, volunteers=[BENOIT, CLAIRE])
+    day, url = under_way.day, under_way.pickup_list_url
+    volunteer, colleague = under_way.volunteers
+    members = under_way.households
+    now = timezone.now()
 
     phone = new_page(phone=True)
     sign_in(phone, volunteer.email, phone=True)

@@ -19,6 +19,7 @@ from deliveries.services import materialise_distribution_days
 from marketplace.checkout.services import place_order_for_day
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import first_changeable_day
+from tests.deliveries.distribution_day import day_under_way
 from tests.factories import (
     PickupPointFactory,
     ScheduleFactory,
@@ -244,29 +245,12 @@ def test_the_page_costs_the_same_queries_for_4_and_40_households(
 
 
 def test_member_and_producer_see_what_became_of_the_baskets(client, producer, clock):
-    from tests.factories import DistributionDayFactory
-
-    point = PickupPointFactory(name="Halle de Bruz")
-    now = timezone.now().replace(microsecond=0)
-    ScheduleFactory(
-        pickup_point=point, weekday=timezone.localdate().weekday(), valid_from=timezone.localdate()
+    under_way = day_under_way(
+        clock, producer, [("Jade", "Test"), ("Théo", "Test")], name="Halle de Bruz"
     )
-    day = DistributionDayFactory(
-        pickup_point=point,
-        starts_at=now - dt.timedelta(minutes=30),
-        ends_at=now + dt.timedelta(minutes=90),
-        cutoff_at=now - dt.timedelta(days=2),
-        state=DayState.CLOSED,
-    )
-    contract = contract_at(point, plan__producer=producer)
-    # They joined before the day's change deadline: a member joining later starts at the next day.
-    clock.now = now - dt.timedelta(days=3)
-    collected, left = (household(point, f, "Test", contract) for f in ("Jade", "Théo"))
-    clock.now = now
-    prepare_handovers(day)
+    day, contract, volunteer = under_way.day, under_way.contract, under_way.volunteer
+    collected, left = under_way.subscriptions
     by_member = {h.basket_delivery.subscription.pk: h for h in Handover.objects.all()}
-    volunteer = UserFactory()
-    VolunteerShift.objects.create(distribution_day=day, volunteer=volunteer)
     record_ticks(volunteer, day, [tick(by_member[collected.pk])])
     close_distribution(volunteer, day.pk, {by_member[left.pk].pk: ("given", "Marc Riou")})
 
