@@ -1,53 +1,53 @@
 from django.urls import path
 
-from baskets import views
+from baskets.views import contracts, coordination, member
 
 app_name = "baskets"
 urlpatterns = [
-    path("", views.ContractListView.as_view(), name="contracts"),
-    path("contrat/<int:pk>/", views.ContractDetailView.as_view(), name="contract"),
-    path("mes-paniers/", views.MyBasketsView.as_view(), name="mine"),
+    path("", contracts.ContractListView.as_view(), name="contracts"),
+    path("contrat/<int:pk>/", contracts.ContractDetailView.as_view(), name="contract"),
+    path("mes-paniers/", member.MyBasketsView.as_view(), name="mine"),
     path(
         "mes-paniers/<int:pk>/absence/<int:day_id>/",
-        views.SkipDeliveryView.as_view(),
+        member.SkipDeliveryView.as_view(),
         name="skip",
     ),
     path(
         "mes-paniers/<int:pk>/absence/<int:day_id>/annuler/",
-        views.CancelSkipView.as_view(),
+        member.CancelSkipView.as_view(),
         name="cancel-skip",
     ),
     path(
         "mes-paniers/<int:pk>/don/<int:day_id>/reprendre/",
-        views.TakeBackView.as_view(),
+        member.TakeBackView.as_view(),
         name="take-back",
     ),
     path(
         "mes-paniers/<int:pk>/don/<int:day_id>/",
-        views.TransferDeliveryView.as_view(),
+        member.TransferDeliveryView.as_view(),
         name="transfer",
     ),
-    path("mes-paniers/<int:pk>/choix/", views.ChooseContentsView.as_view(), name="choose-usual"),
+    path("mes-paniers/<int:pk>/choix/", member.ChooseContentsView.as_view(), name="choose-usual"),
     path(
         "mes-paniers/<int:pk>/choix/<int:day_id>/",
-        views.ChooseContentsView.as_view(),
+        member.ChooseContentsView.as_view(),
         name="choose-delivery",
     ),
-    path("mes-paniers/<int:pk>/pause/", views.PauseView.as_view(), name="pause"),
+    path("mes-paniers/<int:pk>/pause/", member.PauseView.as_view(), name="pause"),
     path(
         "mes-paniers/<int:pk>/pause/<int:absence_id>/annuler/",
-        views.CancelPauseView.as_view(),
+        member.CancelPauseView.as_view(),
         name="cancel-pause",
     ),
-    path("mes-paniers/<int:pk>/accepter/", views.AcceptPlaceView.as_view(), name="accept"),
-    path("mes-paniers/<int:pk>/quitter/", views.LeaveContractView.as_view(), name="leave"),
-    path("mes-paniers/<int:pk>/contrat.pdf", views.ContractPdfView.as_view(), name="pdf"),
-    path("coordination/", views.CoordinationView.as_view(), name="coordination"),
+    path("mes-paniers/<int:pk>/accepter/", member.AcceptPlaceView.as_view(), name="accept"),
+    path("mes-paniers/<int:pk>/quitter/", member.LeaveContractView.as_view(), name="leave"),
+    path("mes-paniers/<int:pk>/contrat.pdf", member.ContractPdfView.as_view(), name="pdf"),
+    path("coordination/", coordination.CoordinationView.as_view(), name="coordination"),
     path(
         "coordination/adhesion/<int:pk>/fin/",
-        views.EndCommitmentView.as_view(),
+        coordination.EndCommitmentView.as_view(),
         name="end-commitment",
     ),
-    path("paniers-proposes/<int:pk>/", views.ClaimBasketView.as_view(), name="claim"),
-    path("paniers-proposes/<int:pk>/rendre/", views.ReleaseBasketView.as_view(), name="release"),
+    path("paniers-proposes/<int:pk>/", member.ClaimBasketView.as_view(), name="claim"),
+    path("paniers-proposes/<int:pk>/rendre/", member.ReleaseBasketView.as_view(), name="release"),
 ]

@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
+from baskets import producer_urls as producer_basket_urls
 from marketplace import views
 from marketplace.search.views import ProductDetailView
+from producers import space_urls as producer_space_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,7 +19,16 @@ urlpatterns = [
     path("producteurs/", include("producers.urls")),
     path("lieux-de-distribution/", include("deliveries.urls")),
     path("paniers/", include("baskets.urls")),
-    path("mon-exploitation/", include("producers.space_urls")),
+    # The producer space: its own pages and the basket pages of baskets, under one namespace.
+    path(
+        "mon-exploitation/",
+        include(
+            (
+                producer_space_urls.urlpatterns + producer_basket_urls.urlpatterns,
+                producer_space_urls.app_name,
+            )
+        ),
+    ),
     # Oscar's sign-in and registration, with the member's name; then Oscar's other pages.
     path("accounts/", include("marketplace.members.urls")),
     # Same URL and name as Oscar's product page, answered by our subclass (no catalogue fork).

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from producers import basket_views
 from producers import space_views as views
 
+# The producer space's own pages; marketplace/urls.py mounts them with the basket pages that
+# baskets/producer_urls.py shows producers, under one namespace, "producer_space".
 app_name = "producer_space"
 urlpatterns = [
     path("", views.ProductListView.as_view(), name="products"),
@@ -27,12 +28,6 @@ urlpatterns = [
         "colisage/<int:pk>.<str:format>",
         views.PackingListView.as_view(),
         name="packing-list-file",
-    ),
-    path("paniers/", basket_views.BasketsView.as_view(), name="baskets"),
-    path(
-        "paniers/<int:plan_id>/<str:day>/composition/",
-        basket_views.CompositionView.as_view(),
-        name="composition",
     ),
     path("profil/", views.ProfileView.as_view(), name="profile"),
 ]

@@ -1,34 +1,30 @@
-"""Members' pages for AMAP baskets: the contracts open for sign-up, and their own baskets."""
+"""A member's own baskets (Mes paniers) and what they can do with them before the deadline."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView, View
+from django.views.generic import TemplateView, View
 
-from baskets.change_notes import first_basket_note, kept_baskets_note, waiting_list_note
+from baskets.change_notes import first_basket_note, kept_baskets_note
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
-from baskets.forms import ChoiceForm, PauseForm, SubscribeForm, TransferForm
-from baskets.models import ContractKind, Subscription, SubscriptionState
+from baskets.forms import ChoiceForm, PauseForm, TransferForm
+from baskets.models import Subscription, SubscriptionState
 from baskets.my_baskets import deliveries_by_month, place_messages, tell_member_near
 from baskets.selectors import (
-    managed_places,
     manages_any_contract,
     member_subscriptions,
     offered_baskets_for,
-    open_contracts,
     past_deliveries,
-    person_name,
     plan_products,
     taken_baskets_for,
 )
-from baskets.selectors.consequences import ending, giving_away
+from baskets.selectors.consequences import giving_away
 from baskets.services import (
     accept_offered_place,
     cancel_pause,
@@ -36,107 +32,15 @@ from baskets.services import (
     choose_delivery_contents,
     choose_usual_contents,
     claim_basket,
-    contract_delivery_dates,
-    end_commitment,
     leave_contract,
     pause_subscription,
     release_basket,
     skip_delivery,
-    subscribe,
     take_back,
     transfer_delivery,
     waiting_position,
 )
-from baskets.services.capacity import baskets_left
 from marketplace.confirmation import is_confirmed, resent_fields
-
-
-def with_room(contracts):
-    """Each contract's places, each told how many baskets it can still take."""
-    contracts = list(contracts)
-    left = baskets_left(place for contract in contracts for place in contract.places.all())
-    for contract in contracts:
-        contract.place_list = list(contract.places.all())
-        for place in contract.place_list:
-            place.left = left[place.pk]
-    return contracts
-
-
-class ContractListView(TemplateView):
-    template_name = "baskets/contracts.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["contracts"] = with_room(open_contracts())
-        return ctx
-
-
-class ContractDetailView(DetailView):
-    """A contract's terms and, for a signed-in member, the sign-up form."""
-
-    template_name = "baskets/contract.html"
-    context_object_name = "contract"
-
-    def get_queryset(self):
-        return open_contracts()
-
-    def get_form(self):
-        places = self.object.place_list
-        data = self.request.POST if self.request.method == "POST" else None
-        products = []
-        if self.object.kind == ContractKind.VARIABLE:
-            products = plan_products([self.object.plan_id]).get(self.object.plan_id, [])
-        return SubscribeForm(data, places=places, products=products)
-
-    def get_object(self, queryset=None):
-        contract = super().get_object(queryset)
-        return with_room([contract])[0]
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("form", self.get_form())
-        places = self.object.place_list
-        ctx["dates_by_point"] = [
-            (place, contract_delivery_dates(self.object, place.pickup_point)) for place in places
-        ]
-        return ctx
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.path}")
-        self.object = self.get_object()
-        form = self.get_form()
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                subscription = subscribe(
-                    request.user,
-                    self.object,
-                    data["point"],
-                    quantity=data["quantity"],
-                    agreed=data["agreed"],
-                    co_holder=data["co_holder_email"],
-                    sharing=data.get("sharing") or "alone",
-                    choice=data["choice"],
-                )
-            except BasketError as error:
-                form.add_error(None, str(error))
-            else:
-                self.tell_member(subscription)
-                return redirect("baskets:mine")
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def tell_member(self, subscription: Subscription) -> None:
-        if subscription.state == SubscriptionState.WAITING:
-            messages.warning(self.request, waiting_list_note(subscription))
-        else:
-            subscribed = _("You are subscribed to %(plan)s at %(point)s.") % {
-                "plan": subscription.contract.plan.name,
-                "point": subscription.pickup_point.name,
-            }
-            messages.success(
-                self.request, f"{subscribed} {first_basket_note(subscription)}".strip()
-            )
 
 
 class MyBasketsView(LoginRequiredMixin, TemplateView):
@@ -399,53 +303,3 @@ class ContractPdfView(LoginRequiredMixin, View):
         response = HttpResponse(contract_summary_pdf(subscription), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="contrat-{subscription.pk}.pdf"'
         return response
-
-
-class CoordinationView(LoginRequiredMixin, TemplateView):
-    """For coordinators (référents) and producers: each contract's members and waiting list at
-    the pickup points they look after."""
-
-    template_name = "baskets/coordination.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["places"] = managed_places(self.request.user)
-        return ctx
-
-
-class EndCommitmentView(LoginRequiredMixin, View):
-    """Ending a member's commitment asks first, saying which baskets stay theirs, what the
-    producer stops bringing, who is told, and that it cannot be undone."""
-
-    def ask_confirmation(self, request, pk):
-        try:
-            ended = ending(request.user, pk)
-        except BasketError as error:
-            messages.error(request, str(error))
-            return redirect("baskets:coordination")
-        context = {
-            "ending": ended,
-            "kept_days": ", ".join(date_format(day, "l j F") for day in ended.kept),
-            "resent": resent_fields(request.POST),
-            "back_url": reverse("baskets:coordination"),
-        }
-        return render(request, "baskets/confirm_end_commitment.html", context)
-
-    def post(self, request, pk):
-        if not is_confirmed(request.POST):
-            return self.ask_confirmation(request, pk)
-        try:
-            subscription = end_commitment(request.user, pk)
-        except BasketError as error:
-            messages.error(request, str(error))
-        else:
-            ended = _(
-                "%(member)s no longer holds %(plan)s at %(point)s; the place goes to the waiting list."
-            ) % {
-                "member": person_name(subscription.member),
-                "plan": subscription.contract.plan.name,
-                "point": subscription.pickup_point.name,
-            }
-            kept = kept_baskets_note(subscription, yours=False)
-            messages.success(request, f"{ended} {kept}".strip())
-        return redirect("baskets:coordination")
