@@ -34,6 +34,8 @@ bench: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	@# The house plan's floors (DESIGN.md), contracts in pyproject.toml.
+	PYTHONPATH=. $(UV) run lint-imports
 
 messages: install
 	$(UV) run python manage.py makemessages -l fr --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"

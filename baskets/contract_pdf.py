@@ -23,7 +23,7 @@ from oscar.templatetags.currency_filters import currency
 from baskets.models import ContractKind, Sharing, Subscription
 from baskets.services import contract_delivery_dates
 from baskets.services.choices import choice_total, unit_prices
-from marketplace.pdf import a4_document, build_with_footer
+from marketplace.core.pdf import a4_document, build_with_footer
 
 Product = get_model("catalogue", "Product")
 

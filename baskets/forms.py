@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from baskets.models import Sharing, TransferKind
-from marketplace.forms import AccessibleFormMixin
+from marketplace.core.forms import AccessibleFormMixin
 
 User = get_user_model()
 

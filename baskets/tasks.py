@@ -31,8 +31,8 @@ def offer_free_places(place_ids: list[int] | None = None) -> int:
     """Beat, every 15 minutes, and at once when someone leaves: lapsed offers end, free places
     go to the next people waiting, who are emailed. Pending offers hold their places, so a
     second run offers and sends nothing. Returns the places offered."""
-    from baskets.notifications import notify_waiting_list
     from baskets.services import offer_free_place
+    from baskets.services.notifications import notify_waiting_list
     from baskets.services.subscriptions import places_with_waiting_lists
 
     offered = 0
@@ -47,7 +47,7 @@ def offer_free_places(place_ids: list[int] | None = None) -> int:
 def notify_basket_taken(transfer_id: int) -> int:
     """Email the member who took an offered basket what, where, when and for whom, and tell its
     holders who takes it. Returns the emails sent (none if the basket was released since)."""
-    from baskets.notifications import notify_basket_taken as notify
+    from baskets.services.notifications import notify_basket_taken as notify
 
     return notify(transfer_id)
 

@@ -3,7 +3,8 @@
 Environment: DATABASE_URL (PostgreSQL, else SQLite), BENCH_SECONDS (per page, default 8),
 BENCH_WARMUP (default 1.5), BENCH_CLIENTS (default 8), BENCH_PRODUCERS / BENCH_PRODUCTS
 (default 30 / 2000), BENCH_KEEP_DB=1 to reuse the bench database, BENCH_SQL=1 to print the
-queries of each page.
+queries of each page, BENCH_PAGES=finder,finder_member to load only those pages (and nothing
+else; results.json is then left as it is).
 """
 
 import json
@@ -121,6 +122,9 @@ def main() -> None:
 
     pages.setup_django(env)
     scenarios = pages.find_pages()
+    only = {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
+    if only:
+        scenarios = [page for page in scenarios if page.name in only]
     context = {"products": size.products, "producers": size.producers, "database": db.engine}
     rows: list[dict] = []
     cookie = pages.member_cookie()
@@ -143,6 +147,12 @@ def main() -> None:
             print(f"  {result.requests} requests, statuses {dict(result.statuses)}", flush=True)
             rows += [{**row, **context} for row in records(page, result, queries)]
 
+    if only:
+        header = (
+            f"{db.engine}, {WORKERS} gunicorn workers, {clients} clients, {seconds:g} s per page"
+        )
+        print_table(rows, header + " (BENCH_PAGES: results.json unchanged)")
+        return
     calendar_rows = [{**row, "database": db.engine} for row in calendar.run()]
     packing_rows = [{**row, "database": db.engine} for row in packing.run()]
     basket_rows = [{**row, "database": db.engine} for row in baskets.run()]

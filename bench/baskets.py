@@ -31,7 +31,7 @@ def ensure_subscriptions() -> list[int]:
     from django.utils import timezone
 
     from baskets.models import BasketPlan, Contract, ContractPickupPoint, Subscription
-    from deliveries.models import Collective, DistributionDay, PickupPoint
+    from deliveries.network.models import Collective, DistributionDay, PickupPoint
     from producers.models import Producer
 
     collective, _ = Collective.objects.get_or_create(

@@ -13,7 +13,7 @@ SEARCHES = 400
 
 def ensure_pickup_points() -> list[int]:
     """10,000 pickup points across mainland France (idempotent), 1,000 with a schedule."""
-    from deliveries.models import Collective, PickupPoint, Schedule
+    from deliveries.network.models import Collective, PickupPoint, Schedule
 
     collective, _ = Collective.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     existing = PickupPoint.objects.filter(collective=collective).count()
@@ -59,7 +59,7 @@ def ensure_pickup_points() -> list[int]:
 
 
 def measure_nearest() -> list[float]:
-    from deliveries.selectors import nearest_pickup_points
+    from deliveries.network.selectors import nearest_pickup_points
 
     rng = random.Random(11)
     timings = []
@@ -76,8 +76,8 @@ def measure_calendar(point_ids: list[int]) -> tuple[float, int, int, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from deliveries.models import DistributionDay
-    from deliveries.services import materialise_distribution_days
+    from deliveries.network.models import DistributionDay
+    from deliveries.network.services import materialise_distribution_days
 
     DistributionDay.objects.filter(pickup_point_id__in=point_ids).delete()
     with CaptureQueriesContext(connection) as captured:

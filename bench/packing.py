@@ -18,7 +18,13 @@ def ensure_busy_day() -> int:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from deliveries.models import Collective, DayState, DistributionDay, PickupOrder, PickupPoint
+    from deliveries.network.models import (
+        Collective,
+        DayState,
+        DistributionDay,
+        PickupOrder,
+        PickupPoint,
+    )
 
     Order = get_model("order", "Order")
     Line = get_model("order", "Line")

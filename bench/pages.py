@@ -94,8 +94,8 @@ def count_queries(path: str, cookie: str = "") -> QueryCount:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from deliveries import finder_cache
-    from marketplace import catalogue_cache
+    from deliveries.network import finder_cache
+    from marketplace.core import catalogue_cache
 
     # A first visit warms what a running site has warm anyway (the session, the visitor's
     # roles); then the catalogue and the pickup points change, and the next two visits are

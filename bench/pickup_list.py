@@ -136,7 +136,7 @@ def ensure_orders(day, households: list, wanted: int) -> None:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from deliveries.models import PickupOrder
+    from deliveries.network.models import PickupOrder
 
     Order = get_model("order", "Order")
     Line = get_model("order", "Line")
@@ -187,8 +187,9 @@ def ensure_day(contract, households: list, index: int):
         Subscription,
         TransferKind,
     )
-    from deliveries.models import Collective, DistributionDay, Handover, PickupPoint, VolunteerShift
-    from deliveries.pickup_list import prepare_handovers
+    from deliveries.distribution.models import Handover, VolunteerShift
+    from deliveries.distribution.selectors.pickup_list import prepare_handovers
+    from deliveries.network.models import Collective, DistributionDay, PickupPoint
 
     size = len(households)
     collective, _ = Collective.objects.get_or_create(
@@ -333,10 +334,10 @@ def signed_in(volunteer):
 
 def measure(days: dict[int, tuple]) -> dict:
     """Latencies and queries of the page for each size, of the state for the biggest, and the
-    seconds of the sign-off sheet's PDF (when deliveries.sign_off_sheet exists)."""
+    seconds of the sign-off sheet's PDF (when deliveries.distribution.sign_off_sheet exists)."""
     from django.urls import reverse
 
-    from deliveries.pickup_list import pickup_list
+    from deliveries.distribution.selectors.pickup_list import pickup_list
 
     figures: dict = {}
     for size, (day, volunteer) in days.items():
@@ -369,8 +370,8 @@ def measure(days: dict[int, tuple]) -> dict:
         f"{len(figures['state']['sql'])} queries",
         flush=True,
     )
-    if importlib.util.find_spec("deliveries.sign_off_sheet") is not None:
-        from deliveries.sign_off_sheet import sign_off_sheet_pdf
+    if importlib.util.find_spec("deliveries.distribution.sign_off_sheet") is not None:
+        from deliveries.distribution.sign_off_sheet import sign_off_sheet_pdf
 
         runs = []
         for _ in range(PDF_RUNS):

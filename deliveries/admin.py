@@ -3,8 +3,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from deliveries.locating import request_geocoding, request_geocoding_of
-from deliveries.models import (
+from deliveries.network.locating import request_geocoding, request_geocoding_of
+from deliveries.network.models import (
     Closure,
     Collective,
     DistributionDay,
@@ -12,7 +12,7 @@ from deliveries.models import (
     PickupPoint,
     Schedule,
 )
-from deliveries.tasks import materialise_calendar
+from deliveries.network.tasks import materialise_calendar
 
 ADDRESS_FIELDS = {"address", "postcode", "town"}
 COORDINATE_FIELDS = {"latitude", "longitude"}

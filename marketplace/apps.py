@@ -10,7 +10,7 @@ class MarketplaceConfig(AppConfig):
         from oscar.apps.analytics import receivers as analytics
         from oscar.apps.catalogue.signals import product_viewed
 
-        from marketplace import catalogue_cache
+        from marketplace.core import catalogue_cache
 
         catalogue_cache.connect_signals()
         # Oscar counts every product view with an UPDATE; that write on each page view is the

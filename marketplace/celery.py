@@ -8,10 +8,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The deliveries app keeps its tasks on its two floors (DESIGN.md's house plan).
+app.autodiscover_tasks(["deliveries.network", "deliveries.distribution"])
 # The weekly cycle (DESIGN.md): each entry is idempotent, so a missed or doubled run is harmless.
 app.conf.beat_schedule = {
     "materialise-calendar": {
-        "task": "deliveries.tasks.materialise_calendar",
+        "task": "deliveries.network.tasks.materialise_calendar",
         "schedule": crontab(hour=3, minute=15),
     },
     "generate-basket-deliveries": {
@@ -23,19 +25,19 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/15"),
     },
     "close-distribution-days": {
-        "task": "deliveries.tasks.close_distribution_days",
+        "task": "deliveries.distribution.tasks.close_distribution_days",
         "schedule": crontab(minute="*/5"),
     },
     "alert-unstaffed-days": {
-        "task": "deliveries.tasks.alert_unstaffed_days",
+        "task": "deliveries.distribution.tasks.alert_unstaffed_days",
         "schedule": crontab(minute=10),
     },
     "remind-volunteers": {
-        "task": "deliveries.tasks.remind_volunteers",
+        "task": "deliveries.distribution.tasks.remind_volunteers",
         "schedule": crontab(minute=20),
     },
     "send-sign-off-sheets": {
-        "task": "deliveries.tasks.send_sign_off_sheets",
+        "task": "deliveries.distribution.tasks.send_sign_off_sheets",
         "schedule": crontab(minute=30),
     },
 }

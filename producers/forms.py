@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from oscar.core.loading import get_model
 
-from marketplace.forms import AccessibleFormMixin
-from marketplace.images import prepare_photo
+from marketplace.core.forms import AccessibleFormMixin
+from marketplace.core.images import prepare_photo
 from producers.models import Label, Producer, Unit, VatRate
 from producers.services import ProductDraft
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models import Located
+from deliveries.network.models import Located
 
 
 class Label(models.Model):

@@ -19,9 +19,9 @@ from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from deliveries.models import DayState, DistributionDay
-from marketplace.emails import compose
-from marketplace.pdf import a4_document
+from deliveries.network.models import DayState, DistributionDay
+from marketplace.core.emails import compose
+from marketplace.core.pdf import a4_document
 from producers.models import PackingList, Producer, Unit
 from producers.selectors import lines_to_bring
 

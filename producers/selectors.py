@@ -109,7 +109,7 @@ class QuotaRow:
 def quota_rows(product, weeks: int = 3) -> list[QuotaRow]:
     """The distribution days still open for orders in the coming weeks, with the product's
     quota and what members ordered of it for each day."""
-    from deliveries.selectors import open_pickup_slots
+    from deliveries.network.selectors import open_pickup_slots
     from producers.models import DayQuota
 
     days = sorted(open_pickup_slots(weeks=weeks), key=lambda day: (day.starts_at, day.pk))

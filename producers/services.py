@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.images import save_card_photo
+from marketplace.core.images import save_card_photo
 from producers.errors import NotYourOrderLine, NotYourProduct, QuotaNotChanged
 from producers.models import DayQuota, LineStatus, Producer, ProductSheet
 from producers.quotas import ordered_for_day
@@ -169,8 +169,8 @@ def set_day_quota(producer: Producer, product, day_id: int, quantity: int | None
     """Say how much of a product the producer brings to a distribution day (None: no quota,
     the general stock only). Refused once the day's orders are closed, and below what members
     have already ordered for the day."""
-    from deliveries.errors import DayNotOpenForOrders
-    from deliveries.services import lock_day_open_for_orders
+    from deliveries.network.errors import DayNotOpenForOrders
+    from deliveries.network.services import lock_day_open_for_orders
 
     _check_owner(producer, product)
     try:

@@ -5,10 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from deliveries.chosen_day import chosen_day_id
-from deliveries.geocoding import locate_town
-from marketplace.catalogue_cache import cached_html
-from marketplace.page_cache import AnonymousPageCacheMixin
+from deliveries.network.chosen_day import chosen_day_id
+from deliveries.network.geocoding import locate_town
+from marketplace.core.catalogue_cache import cached_html
+from marketplace.core.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import catalogue_products
 from marketplace.search.views import pricing_key, render_product_grid
 from producers.forms import DirectoryForm

@@ -1,5 +1,5 @@
-"""What the other basket selectors share: how members are named, the plans' products and
-announced compositions."""
+"""What the other basket selectors share: how members are named (baskets.people), the plans'
+products and announced compositions."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,18 +10,8 @@ from baskets.models import (
     BasketPlan,
     DeliveryComposition,
 )
+from baskets.people import display_name, person_name  # noqa: F401 (shared by the selectors)
 from baskets.services.choices import unit_prices
-
-
-def person_name(user) -> str:
-    """How a member appears to other members and volunteers."""
-    if user is None:
-        return ""
-    return display_name(user.first_name, user.last_name, user.email)
-
-
-def display_name(first_name: str, last_name: str, email: str) -> str:
-    return f"{first_name} {last_name}".strip() or (email or "").split("@")[0]
 
 
 @dataclass

@@ -24,7 +24,7 @@ from baskets.services.prepared_days import first_open_date
 from baskets.services.seasons import contract_delivery_dates
 from baskets.services.subscriptions import manages_place
 from baskets.services.transfers import MEMBERS_FIRST, check_recipient, check_transfer
-from deliveries.models import DistributionDay
+from deliveries.network.models import DistributionDay
 
 
 @dataclass

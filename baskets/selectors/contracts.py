@@ -16,7 +16,7 @@ from baskets.models import (
 )
 from baskets.services.capacity import first_who_fit
 from baskets.services.seasons import contract_delivery_dates
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 def open_contracts(today: date | None = None):

@@ -27,7 +27,7 @@ from baskets.selectors.common import (
 )
 from baskets.services.choices import choice_of, choices_for
 from baskets.services.seasons import is_co_holders_turn, season_turns
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 @dataclass

@@ -33,7 +33,7 @@ from baskets.services.choices import choice_of, choices_for
 from baskets.services.holding import change_deadline
 from baskets.services.seasons import contract_delivery_dates, is_co_holders_turn, season_turns
 from baskets.services.transfers import MEMBERS_FIRST
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 CALENDAR_WEEKS = 8
 

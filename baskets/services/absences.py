@@ -30,7 +30,7 @@ from baskets.services.holding import (
     lock_own_running_subscription,
 )
 from baskets.services.seasons import contract_delivery_dates
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 def skipped_dates(subscription: Subscription, delivery_dates: list[date]) -> list[date]:

@@ -23,7 +23,7 @@ from baskets.services.holding import (
     lock_own_running_subscription,
 )
 from baskets.services.seasons import contract_delivery_dates
-from deliveries.models import DayState
+from deliveries.network.models import DayState
 
 StockRecord = get_model("partner", "StockRecord")
 

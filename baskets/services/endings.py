@@ -17,7 +17,7 @@ from baskets.models import (
     TransferKind,
 )
 from baskets.services.prepared_days import first_open_date
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 def end_deliveries(subscription: Subscription, now: datetime) -> list[list[int]]:
@@ -58,7 +58,7 @@ def tell_those_concerned_by_ending(
     the baskets still theirs to collect, and each member who had taken one of the baskets
     dropped is told it will not be delivered. Once only (``end_notified_at``, the row locked):
     a task run twice sends nothing more. Returns the emails sent."""
-    from baskets.notifications import notify_commitment_ended
+    from baskets.services.notifications import notify_commitment_ended
 
     now = now or timezone.now()
     subscription = (

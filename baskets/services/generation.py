@@ -17,7 +17,7 @@ from baskets.models import (
 )
 from baskets.services.choices import choice_of, choice_total, choices_for, unit_prices
 from baskets.services.seasons import contract_delivery_dates
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 GENERATION_WEEKS = 2
 POINTS_PER_CHUNK = 50

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from baskets.errors import BasketError, NotYourSubscription
 from baskets.models import HOLDING_STATES, Subscription
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 def lock_own_running_subscription(

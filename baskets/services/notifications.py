@@ -1,4 +1,5 @@
-"""Emails to people on a contract's waiting list."""
+"""Emails about AMAP baskets: a place offered from the waiting list (or lapsed), a basket taken,
+a commitment ended."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -6,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baskets.models import Subscription
-from marketplace.emails import compose, send_all
+from marketplace.core.emails import compose, send_all
 
 
 def notify_waiting_list(offered: list[Subscription], lapsed: list[Subscription]) -> int:
@@ -36,7 +37,7 @@ def notify_basket_taken(transfer_id: int) -> int:
     when they may release it; its holders are told who takes it. Nothing is sent if the basket
     was released or taken back since. Returns the emails sent."""
     from baskets.models import BasketTransfer
-    from baskets.selectors.common import person_name
+    from baskets.people import person_name
     from baskets.services.holding import change_deadline
 
     transfer = (
@@ -86,7 +87,7 @@ def notify_commitment_ended(subscription, kept: list, dropped: list, *, tell_mem
     collect. Each member who had taken one of its baskets on a day still open (``dropped``:
     (member, distribution day) pairs): that basket will not be delivered after all. Returns
     the emails sent."""
-    from baskets.selectors.common import person_name
+    from baskets.people import person_name
 
     context = {
         "contract": subscription.contract,

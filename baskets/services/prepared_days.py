@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from baskets.models import Subscription
 from baskets.services.holding import change_deadline
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 
 
 def prepared_until(subscription: Subscription, now: datetime) -> date | None:

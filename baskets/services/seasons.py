@@ -4,8 +4,8 @@ when two households alternate."""
 from datetime import date
 
 from baskets.models import Contract, PlanFrequency
-from deliveries.models import DayState, DistributionDay
-from deliveries.services import PlannedDay, closures_by_point, plan_days
+from deliveries.network.models import DayState, DistributionDay
+from deliveries.network.services import PlannedDay, closures_by_point, plan_days
 
 
 def contract_delivery_dates(contract: Contract, pickup_point) -> list[date]:

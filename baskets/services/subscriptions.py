@@ -27,7 +27,7 @@ from baskets.services.endings import end_deliveries, had_a_delivery
 from baskets.services.generation import GENERATION_WEEKS, generate_basket_deliveries
 from baskets.services.prepared_days import first_open_date
 from baskets.services.seasons import contract_delivery_dates
-from baskets.tasks import notify_ending, offer_free_places
+from marketplace.core.tasks import queue_on_commit
 
 # How long someone at the head of the waiting list has to accept a place that freed up.
 OFFER_HOURS = 48
@@ -241,9 +241,9 @@ def leave_contract(member, subscription_id: int, today: date | None = None) -> S
     subscription.offer_expires_at = None
     subscription.save(update_fields=["state", "offer_expires_at", "last_delivery_on"])
     if claims:
-        notify_ending.delay_on_commit(subscription.pk, claims, False)
+        queue_on_commit("baskets.tasks.notify_ending", subscription.pk, claims, False)
     if frees_a_place:
-        offer_free_places.delay_on_commit([place.pk])
+        queue_on_commit("baskets.tasks.offer_free_places", [place.pk])
     return subscription
 
 
@@ -333,8 +333,8 @@ def end_commitment(manager, subscription_id: int, today: date | None = None) -> 
     subscription.offer_expires_at = None
     subscription.save(update_fields=["state", "offer_expires_at", "last_delivery_on"])
     if held:
-        notify_ending.delay_on_commit(subscription.pk, claims, True)
-    offer_free_places.delay_on_commit([place.pk])
+        queue_on_commit("baskets.tasks.notify_ending", subscription.pk, claims, True)
+    queue_on_commit("baskets.tasks.offer_free_places", [place.pk])
     return subscription
 
 

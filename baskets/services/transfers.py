@@ -33,8 +33,8 @@ from baskets.services.holding import (
     lock_own_running_subscription,
 )
 from baskets.services.seasons import contract_delivery_dates
-from baskets.tasks import notify_basket_taken
-from deliveries.models import DistributionDay
+from deliveries.network.models import DistributionDay
+from marketplace.core.tasks import queue_on_commit
 
 # An offered basket is for the pickup point's members first; the contract's waiting list may
 # claim it once it has been offered this long.
@@ -141,7 +141,7 @@ def claim_basket(member, transfer_id: int, now=None) -> BasketTransfer:
     transfer.claimed_by = member
     transfer.claimed_at = now
     transfer.save(update_fields=["claimed_by", "claimed_at"])
-    notify_basket_taken.delay_on_commit(transfer.pk)
+    queue_on_commit("baskets.tasks.notify_basket_taken", transfer.pk)
     return transfer
 
 

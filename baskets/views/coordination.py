@@ -19,7 +19,7 @@ from baskets.selectors.consequences import ending
 from baskets.services import (
     end_commitment,
 )
-from marketplace.confirmation import is_confirmed, resent_fields
+from marketplace.core.confirmation import is_confirmed, resent_fields
 
 
 class CoordinationView(LoginRequiredMixin, TemplateView):

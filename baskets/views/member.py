@@ -40,7 +40,7 @@ from baskets.services import (
     transfer_delivery,
     waiting_position,
 )
-from marketplace.confirmation import is_confirmed, resent_fields
+from marketplace.core.confirmation import is_confirmed, resent_fields
 
 
 class MyBasketsView(LoginRequiredMixin, TemplateView):

@@ -4,7 +4,7 @@ one, a box to sign or tick; and the same lines as CSV for a spreadsheet.
 
 Emailed to the pickup point's coordinators the day before (beat, hourly), once, and downloadable
 by whoever may run the pickup list. Laid out like the other printed documents
-(``marketplace.pdf.a4_document``, reportlab's Helvetica) but in small type and tight cells: a
+(``marketplace.core.pdf.a4_document``, reportlab's Helvetica) but in small type and tight cells: a
 distribution of 60 households fits on two pages.
 """
 
@@ -24,11 +24,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from baskets.models import BasketDelivery
-from deliveries.models import DayState, DistributionDay
-from deliveries.names import sort_key
-from deliveries.pickup_list import HandoverLine, PickupList, pickup_list, prepare_handovers
-from marketplace.emails import compose
-from marketplace.pdf import a4_document, build_with_footer
+from deliveries.distribution.names import sort_key
+from deliveries.distribution.selectors.pickup_list import (
+    HandoverLine,
+    PickupList,
+    pickup_list,
+    prepare_handovers,
+)
+from deliveries.network.models import DayState, DistributionDay
+from marketplace.core.emails import compose
+from marketplace.core.pdf import a4_document, build_with_footer
 
 logger = logging.getLogger(__name__)
 

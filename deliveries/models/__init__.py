@@ -1,18 +1,22 @@
-"""Pickup points and distribution days, one module per part of the day."""
+"""The models of the deliveries app, as Django loads them: they live on their floor
+(deliveries.network.models, deliveries.distribution.models) and are registered here. Code of the
+project imports them from their floor; this module is for Django (and tests)."""
 
-from deliveries.models.days import DayState, DistributionDay, DistributionDayQuerySet, PickupOrder
-from deliveries.models.handovers import Handover, HandoverTick, LeftoverFate
-from deliveries.models.points import (
+from deliveries.distribution.models import Handover, HandoverTick, LeftoverFate, VolunteerShift
+from deliveries.network.models import (
     Closure,
     Collective,
+    DayState,
+    DistributionDay,
+    DistributionDayQuerySet,
     Frequency,
     GeocodingStatus,
     Located,
+    PickupOrder,
     PickupPoint,
     Schedule,
     Weekday,
 )
-from deliveries.models.shifts import VolunteerShift
 
 __all__ = [
     "Closure",

@@ -4,7 +4,7 @@ Chosen from the pickup-point finder; the catalogue shows what is left for that d
 checkout offers it first. A day that closed or was cancelled in the meantime is forgotten.
 """
 
-from deliveries.models import DistributionDay
+from deliveries.network.models import DistributionDay
 
 SESSION_KEY = "distribution_day_id"
 

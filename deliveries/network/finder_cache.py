@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from marketplace.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER
 
 VERSION_KEY = "finder:version"
 # At most this long, even when nothing changes: a cache shared by no other process (the
@@ -95,7 +95,13 @@ def cached_part(
 
 
 def connect_signals() -> None:
-    from deliveries.models import Closure, Collective, DistributionDay, PickupPoint, Schedule
+    from deliveries.network.models import (
+        Closure,
+        Collective,
+        DistributionDay,
+        PickupPoint,
+        Schedule,
+    )
 
     for model in (PickupPoint, Collective, Schedule, Closure, DistributionDay):
         name = model.__name__

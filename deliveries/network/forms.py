@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.geocoding import locate_place
-from marketplace.forms import AccessibleFormMixin
+from deliveries.network.geocoding import locate_place
+from marketplace.core.forms import AccessibleFormMixin
 
 
 class PickupPointFinderForm(AccessibleFormMixin, forms.Form):
@@ -42,14 +42,3 @@ class PickupPointFinderForm(AccessibleFormMixin, forms.Form):
             return data
         data["place"] = found
         return data
-
-
-class CancelDayForm(AccessibleFormMixin, forms.Form):
-    """A coordinator cancels one coming distribution: the reason goes into every email."""
-
-    reason = forms.CharField(
-        label=_("Why is it cancelled?"),
-        max_length=200,
-        help_text=_("Members, volunteers and producers read it in the email they receive."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "aria-describedby": "reason-help"}),
-    )

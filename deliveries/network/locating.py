@@ -6,13 +6,13 @@ Saving a point never waits for the geocoder.
 """
 
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 
-from deliveries.geocoding import configured_geocoder
-from deliveries.models import GeocodingStatus, PickupPoint
+from deliveries.network.geocoding import configured_geocoder
+from deliveries.network.models import GeocodingStatus, PickupPoint
+from marketplace.core.tasks import queue_on_commit
 
 Address = tuple[str, str, str]
 
@@ -43,13 +43,11 @@ def request_geocoding_of(point_ids: list[int]) -> int:
 
     A broker that is down is logged, not raised (``robust``): the points stay ``PENDING`` and
     can be located again from the admin."""
-    from deliveries.tasks import geocode_pickup_point as geocoding_task
-
     count = PickupPoint.objects.filter(pk__in=point_ids).update(
         geocoding_status=GeocodingStatus.PENDING
     )
     for point_id in point_ids:
-        transaction.on_commit(partial(geocoding_task.delay, point_id), robust=True)
+        queue_on_commit("deliveries.network.tasks.geocode_pickup_point", point_id, robust=True)
     return count
 
 

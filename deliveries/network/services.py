@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deliveries import finder_cache
-from deliveries.errors import DayCancellationRefused, DayNotOpenForOrders, TooLateToCancel
-from deliveries.models import (
+from deliveries.network import finder_cache
+from deliveries.network.errors import DayCancellationRefused, DayNotOpenForOrders, TooLateToCancel
+from deliveries.network.models import (
     Closure,
     DayState,
     DistributionDay,
@@ -21,8 +21,9 @@ from deliveries.models import (
     PickupOrder,
     PickupPoint,
     Schedule,
-    VolunteerShift,
 )
+from deliveries.network.signals import days_reinstated
+from marketplace.core.tasks import queue_on_commit
 
 CALENDAR_WEEKS = 8
 CHANGEABLE_STATES = (DayState.OPEN, DayState.CLOSED)
@@ -159,11 +160,10 @@ def materialise_distribution_days(
 
 def _forget_cancellation_of_days(day_ids: list[int]) -> None:
     """Days back in the calendar: a later cancellation is announced anew, and the coordinators
-    hear again of missing volunteers (the released ones were told they need not come). Not in
+    hear again of missing volunteers (the distribution floor forgets the volunteers released,
+    who were told they need not come: ``days_reinstated``). Not in
     the bulk update: a notice sent since this run read the days must not be unmarked."""
-    VolunteerShift.objects.filter(
-        distribution_day_id__in=day_ids, released_at__isnull=False
-    ).delete()
+    days_reinstated.send(sender=DistributionDay, day_ids=day_ids)
     DistributionDay.objects.filter(pk__in=day_ids).update(
         cancellation_notified_at=None, staffing_alert_sent_at=None
     )
@@ -271,10 +271,11 @@ def cancel_distribution_day(
         raise DayCancellationRefused(
             _("This distribution could not be cancelled here. Please ask the site's staff.")
         )
-    from deliveries.tasks import notify_calendar_changes
-
-    notify_calendar_changes.delay_on_commit(
-        changes.moved, changes.cancelled_orders, changes.cancelled
+    queue_on_commit(
+        "deliveries.distribution.tasks.notify_calendar_changes",
+        changes.moved,
+        changes.cancelled_orders,
+        changes.cancelled,
     )
     return changes
 

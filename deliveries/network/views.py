@@ -4,8 +4,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,14 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from oscar.core.loading import get_model
 
-from deliveries import finder_cache
-from deliveries.chosen_day import open_day, remember_day
-from deliveries.errors import TooLateToCancel
-from deliveries.forms import PickupPointFinderForm
-from deliveries.selectors import member_pickups, nearest_pickup_points
-from deliveries.services import cancel_order_before_cutoff
-from marketplace.catalogue_cache import CSRF_PLACEHOLDER
-from marketplace.page_cache import AnonymousPageCacheMixin
+from deliveries.network import finder_cache
+from deliveries.network.chosen_day import open_day, remember_day
+from deliveries.network.forms import PickupPointFinderForm
+from deliveries.network.selectors import nearest_pickup_points
+from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.core.page_cache import AnonymousPageCacheMixin
 
 Order = get_model("order", "Order")
 FINDER_FIELDS = ("q", "lat", "lon")
@@ -100,35 +96,6 @@ class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
                 "attribution": settings.MAP_TILE_ATTRIBUTION,
             }
         return data
-
-
-class UpcomingOrdersView(LoginRequiredMixin, TemplateView):
-    """The member's orders still to collect, by distribution day, then what became of the
-    last weeks' ones."""
-
-    template_name = "deliveries/upcoming_orders.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["now"] = timezone.now()
-        pickups = member_pickups(self.request.user, now=ctx["now"])
-        ctx["pickups"], ctx["past"] = pickups.coming, pickups.past
-        return ctx
-
-
-class CancelOrderView(LoginRequiredMixin, View):
-    def post(self, request, *args, **kwargs):
-        try:
-            order = cancel_order_before_cutoff(request.user, kwargs["number"])
-        except Order.DoesNotExist as error:
-            raise Http404 from error
-        except TooLateToCancel as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Order %(number)s is cancelled.") % {"number": order.number}
-            )
-        return redirect("deliveries:upcoming-orders")
 
 
 class ChooseDayView(View):

@@ -2,7 +2,7 @@ from django.db import transaction
 from oscar.apps.checkout import mixins
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 
-from deliveries.services import record_pickup
+from deliveries.network.services import record_pickup
 from marketplace.checkout.services import lock_for_day
 from marketplace.checkout.tasks import send_order_confirmation
 from marketplace.shipping.methods import day_id_of

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from deliveries.models import DayState, DistributionDay, PickupOrder, PickupPoint
+from deliveries.network.models import DayState, DistributionDay, PickupOrder, PickupPoint
 
 # Oscar's order statuses (OSCAR_ORDER_STATUS_PIPELINE) as a member reads them.
 ORDER_STATUS_LABELS = {

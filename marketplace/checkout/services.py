@@ -8,8 +8,8 @@ from django.utils import translation
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
-from deliveries.errors import DayNotOpenForOrders
-from deliveries.services import lock_day_open_for_orders, record_pickup
+from deliveries.network.errors import DayNotOpenForOrders
+from deliveries.network.services import lock_day_open_for_orders, record_pickup
 from marketplace.checkout.selectors import order_pickup_details
 from marketplace.partner.stock import lock_and_check_stock
 from marketplace.shipping.methods import PickupSlot

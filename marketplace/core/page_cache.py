@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from marketplace import catalogue_cache
-from marketplace.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.core import catalogue_cache
+from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER
 
 PERSONAL_COOKIES = (
     settings.SESSION_COOKIE_NAME,

@@ -21,7 +21,7 @@ from django.conf import settings
 OSCAR_DIR = Path(oscar.__file__).resolve().parent
 SOURCE = OSCAR_DIR / "static" / "oscar" / "css" / "styles.css"
 SOURCE_STATIC_DIR = "oscar/css"
-TARGET = Path(__file__).resolve().parent / "static" / "css" / "oscar.css"
+TARGET = Path(__file__).resolve().parent.parent / "static" / "css" / "oscar.css"
 TARGET_STATIC_DIR = "css"
 
 # Classes added by script or assembled in a template (``alert-{{ tag }}``), never whole words.

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from baskets.demo import ensure_demo_baskets
-from deliveries.demo import ensure_demo_distribution, ensure_pickup_points
-from deliveries.geocoding import locate_town
-from marketplace.demo_orders import demo_members, ensure_demo_orders
+from deliveries.network.geocoding import locate_town
+from marketplace.demo.baskets import ensure_demo_baskets
+from marketplace.demo.deliveries import ensure_demo_distribution, ensure_pickup_points
+from marketplace.demo.orders import demo_members, ensure_demo_orders
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
 from producers.services import ProductDraft, create_product

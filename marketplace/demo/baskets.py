@@ -41,9 +41,9 @@ from baskets.services import (
 )
 from baskets.services.choices import choice_total, unit_prices
 from baskets.services.compositions import plan_delivery_dates
-from deliveries.demo import PICKUP_POINTS
-from deliveries.models import DayState, DistributionDay, PickupPoint
-from marketplace.demo_orders import DEMO_DOMAIN, demo_members
+from deliveries.network.models import DayState, DistributionDay, PickupPoint
+from marketplace.demo.deliveries import PICKUP_POINTS
+from marketplace.demo.orders import DEMO_DOMAIN, demo_members
 from producers.models import Producer
 
 User = get_user_model()

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from deliveries.geocoding import locate_town
-from deliveries.models import (
+from deliveries.distribution.models import VolunteerShift
+from deliveries.network.geocoding import locate_town
+from deliveries.network.models import (
     Closure,
     Collective,
     DayState,
@@ -16,9 +17,8 @@ from deliveries.models import (
     GeocodingStatus,
     PickupPoint,
     Schedule,
-    VolunteerShift,
 )
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 
 # collective, pickup point, address, town, weekday (0 = Monday), start, end
 PICKUP_POINTS = [
@@ -135,7 +135,7 @@ def ensure_demo_distribution(volunteer, neighbour) -> DistributionDay | None:
     volunteer (and a neighbour) ran it, so its pickup list can be opened on a phone, ticked,
     printed and closed. Past days are never touched by the calendar. Made once."""
     from baskets.services import generate_basket_deliveries
-    from deliveries.pickup_list import prepare_handovers
+    from deliveries.distribution.selectors.pickup_list import prepare_handovers
 
     point = PickupPoint.objects.filter(slug=slugify(PICKUP_POINTS[0][1])).first()
     if point is None:

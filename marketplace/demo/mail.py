@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail.backends.filebased import EmailBackend
 
-BACKEND = "marketplace.demo_mail.CountingFileBackend"
+BACKEND = "marketplace.demo.mail.CountingFileBackend"
 
 
 class CountingFileBackend(EmailBackend):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_model
 
-from deliveries.models import DayState, DistributionDay
+from deliveries.network.models import DayState, DistributionDay
 from marketplace.checkout.services import place_order_for_day
 from producers.packing import build_packing_lists
 

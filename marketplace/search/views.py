@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_class, get_model
 
-from deliveries.chosen_day import chosen_day_id
-from marketplace.catalogue_cache import CSRF_PLACEHOLDER, cached_html
-from marketplace.page_cache import AnonymousPageCacheMixin
+from deliveries.network.chosen_day import chosen_day_id
+from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER, cached_html
+from marketplace.core.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import (
     SORTS,
     catalogue_products,

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Forgets the pickup lists kept offline on a phone once its session changes hands.
-    "deliveries.pickup_list_offline.OfflinePickupListMiddleware",
+    "deliveries.distribution.offline.OfflinePickupListMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
@@ -265,7 +265,7 @@ OSCAR_DEFAULT_CURRENCY = "EUR"
 OSCAR_HOMEPAGE = "/"
 OSCAR_ALLOW_ANON_CHECKOUT = False
 OSCAR_PRODUCTS_PER_PAGE = int(os.environ.get("PRODUCTS_PER_PAGE", "24"))
-OSCAR_THUMBNAILER = "marketplace.images.UploadSizedThumbnailer"
+OSCAR_THUMBNAILER = "marketplace.core.images.UploadSizedThumbnailer"
 OSCAR_MISSING_IMAGE_URL = "placeholder.svg"
 OSCAR_EAGER_ALERTS = False
 OSCAR_SEND_REGISTRATION_EMAIL = False

@@ -1,8 +1,8 @@
 from django.utils import timezone
 from oscar.apps.shipping import repository
 
-from deliveries.chosen_day import chosen_day_id
-from deliveries.selectors import open_pickup_slots
+from deliveries.network.chosen_day import chosen_day_id
+from deliveries.network.selectors import open_pickup_slots
 from marketplace.shipping.methods import CollectAtPickupPoint, PickupSlot
 
 

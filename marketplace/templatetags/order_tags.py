@@ -25,8 +25,8 @@ def day_pickup(day):
 def order_status(order) -> str:
     """The status as the member reads it: once its distribution is past, what became of the
     order (collected at what time, left and given on...), as on "Mes retraits"."""
-    from deliveries.models import PickupOrder
-    from deliveries.selectors import pickup_outcome
+    from deliveries.distribution.selectors.pickups import pickup_outcome
+    from deliveries.network.models import PickupOrder
 
     pickup = (
         PickupOrder.objects.select_related("distribution_day__pickup_point", "handover")

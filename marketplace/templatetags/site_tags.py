@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
-from marketplace.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER
 
 Basket = get_model("basket", "Basket")
 Line = get_model("basket", "Line")
@@ -51,7 +51,7 @@ def cart_item_count(context) -> int:
 @register.simple_tag(takes_context=True)
 def chosen_pickup_day(context):
     """The distribution day the visitor is shopping for, if they chose one (no query if not)."""
-    from deliveries.chosen_day import chosen_day
+    from deliveries.network.chosen_day import chosen_day
 
     request = context.get("request")
     return chosen_day(request) if request is not None else None

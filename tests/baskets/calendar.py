@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.clock import PARIS
 from tests.factories import ScheduleFactory
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from baskets.models import Sharing
 from baskets.selectors import pickup_list_baskets
 from baskets.services import generate_basket_deliveries, skip_delivery, subscribe
+from deliveries.distribution.selectors.pickup_list import pickup_list
 from deliveries.models import Closure, DayState, DistributionDay
-from deliveries.pickup_list import pickup_list
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.baskets.calendar import DEC_1, DEC_8, DEC_15, DEC_22, PARIS_NOW, SIGN_UP_DAY, season
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
 

@@ -28,10 +28,10 @@ from baskets.services import (
     take_back,
     transfer_delivery,
 )
-from deliveries.handovers import close_distribution
+from deliveries.distribution.selectors.pickup_list import pickup_list
+from deliveries.distribution.services.handovers import close_distribution
 from deliveries.models import DistributionDay
-from deliveries.pickup_list import pickup_list
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.baskets.calendar import (
     DEC_1,
     DEC_8,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from baskets.errors import NotYourSubscription
 from baskets.models import BasketDelivery, SubscriptionState
 from baskets.services import end_commitment, generate_basket_deliveries, subscribe
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
 

@@ -6,7 +6,6 @@ import random
 import pytest
 from django.contrib.auth import get_user_model
 
-from baskets.demo import ensure_demo_baskets
 from baskets.models import (
     BasketDelivery,
     BasketTransfer,
@@ -17,9 +16,10 @@ from baskets.models import (
     SubscriptionState,
     TransferKind,
 )
-from deliveries.demo import PICKUP_POINTS
 from deliveries.models import PickupPoint
 from marketplace.demo import DEMO_ACCOUNTS, DemoSize, load_demo
+from marketplace.demo.baskets import ensure_demo_baskets
+from marketplace.demo.deliveries import PICKUP_POINTS
 from producers.models import Producer
 
 pytestmark = pytest.mark.django_db

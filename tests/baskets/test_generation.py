@@ -9,7 +9,7 @@ from baskets.models import Absence, BasketDelivery, PlanFrequency, SubscriptionS
 from baskets.services import generate_basket_deliveries, subscribe
 from baskets.tasks import generate_basket_deliveries as generate_task
 from deliveries.models import Closure, DayState, DistributionDay
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.baskets.calendar import PARIS_NOW, season
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from baskets.models import BasketDelivery, BasketTransfer, Subscription
 from baskets.services import announce_composition, subscribe
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import PARIS_NOW, first_changeable_day
 from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at

@@ -163,7 +163,7 @@ def test_two_members_taking_the_last_place_at_once_only_one_gets_it(point):
 
 def test_a_new_holder_has_the_coming_weeks_deliveries_at_once_and_the_waiting_none(point):
     from baskets.models import BasketDelivery
-    from deliveries.services import materialise_distribution_days
+    from deliveries.network.services import materialise_distribution_days
 
     materialise_distribution_days()  # as of now, as the member's sign-up is
     contract = contract_at(point, capacity=1)

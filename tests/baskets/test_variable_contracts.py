@@ -17,7 +17,7 @@ from baskets.services import (
     generate_basket_deliveries,
     subscribe,
 )
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import PARIS_NOW, first_changeable_day
 from tests.baskets.test_contract_pdf import pdf_text

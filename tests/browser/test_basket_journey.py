@@ -16,7 +16,7 @@ from baskets.selectors import pickup_list_baskets
 from baskets.services import announce_composition, subscribe
 from baskets.tasks import generate_basket_deliveries
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.browser.conftest import assert_no_page_errors, either
 from tests.browser.site_menu import header_link

@@ -58,7 +58,7 @@ def test_visitor_finds_the_nearest_farms_from_a_postcode_on_a_phone(new_page):
 def test_visitor_finds_the_nearest_pickup_point_from_a_postcode_on_a_phone(new_page):
     import datetime as dt
 
-    from deliveries.services import materialise_distribution_days
+    from deliveries.network.services import materialise_distribution_days
     from tests.factories import PickupPointFactory, ScheduleFactory
 
     point = PickupPointFactory(

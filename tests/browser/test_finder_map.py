@@ -23,7 +23,7 @@ UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 
 @pytest.fixture
 def three_points(transactional_db):
-    from deliveries.services import materialise_distribution_days
+    from deliveries.network.services import materialise_distribution_days
 
     bruz = PickupPointFactory(name="Halle de Bruz", **BRUZ)
     PickupPointFactory(name="Maison de quartier de Rennes")

@@ -13,9 +13,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
 
+from deliveries.distribution.tasks import close_distribution_days
 from deliveries.models import DayState, DistributionDay
-from deliveries.services import materialise_distribution_days
-from deliveries.tasks import close_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import DayQuota
 from tests.browser.conftest import assert_no_page_errors, either

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from deliveries.handovers import Tick, record_ticks
+from deliveries.distribution.offline import COOKIE_NAME
+from deliveries.distribution.services.handovers import Tick, record_ticks
 from deliveries.models import Handover
-from deliveries.pickup_list_offline import COOKIE_NAME
 from marketplace.shop_setup import ensure_shop_basics
 from tests.browser.conftest import assert_no_page_errors, either
 from tests.browser.test_catalogue_journey import sign_in, visit

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from baskets.models import Contract, Subscription
 from baskets.services import subscribe
+from deliveries.distribution.selectors.pickup_list import prepare_handovers
 from deliveries.models import DayState, DistributionDay, PickupPoint, VolunteerShift
-from deliveries.pickup_list import prepare_handovers
 from tests.factories import (
     DistributionDayFactory,
     PickupPointFactory,

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from deliveries.models import Closure, DayState, DistributionDay, Schedule
-from deliveries.services import materialise_distribution_days
-from deliveries.tasks import materialise_calendar
+from deliveries.network.services import materialise_distribution_days
+from deliveries.network.tasks import materialise_calendar
 from tests.factories import PickupPointFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,8 +209,8 @@ def test_the_beat_task_keeps_the_calendar():
 
 
 def test_days_close_for_orders_at_their_cutoff_once():
-    from deliveries.services import close_days_past_cutoff
-    from deliveries.tasks import close_distribution_days
+    from deliveries.distribution.tasks import close_distribution_days
+    from deliveries.network.services import close_days_past_cutoff
 
     schedule = ScheduleFactory()
     materialise_distribution_days(now=FRIDAY)

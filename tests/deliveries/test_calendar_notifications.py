@@ -8,7 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from deliveries.models import Closure, DayState, DistributionDay
-from deliveries.tasks import materialise_calendar
+from deliveries.network.tasks import materialise_calendar
 from marketplace.shop_setup import ensure_shop_basics
 from tests.factories import ScheduleFactory, UserFactory, product_for
 from tests.ordering import choose_and_order, fill_cart

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baskets.services import announce_composition, transfer_delivery
+from deliveries.distribution.selectors.pickup_list import pickup_list, prepare_handovers
 from deliveries.models import DayState, Handover, VolunteerShift
-from deliveries.pickup_list import pickup_list, prepare_handovers
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.checkout.services import place_order_for_day
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import first_changeable_day

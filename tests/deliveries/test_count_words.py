@@ -9,8 +9,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from deliveries.errors import ShiftRefused
-from deliveries.shifts import sign_up_for_shift
+from deliveries.distribution.errors import ShiftRefused
+from deliveries.distribution.services.shifts import sign_up_for_shift
 from tests.deliveries.test_shifts import NOW, days_of, subscriber_of, tuesdays_point
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(NOW)]

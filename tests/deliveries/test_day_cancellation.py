@@ -18,16 +18,17 @@ from baskets.services import (
     subscribe,
     transfer_delivery,
 )
-from deliveries.errors import DayCancellationRefused
-from deliveries.models import Closure, DayState, DistributionDay, VolunteerShift
-from deliveries.services import cancel_distribution_day
-from deliveries.shifts import member_shifts, sign_up_for_shift, unstaffed_days
-from deliveries.tasks import (
+from deliveries.distribution.selectors.shifts import member_shifts, unstaffed_days
+from deliveries.distribution.services.shifts import sign_up_for_shift
+from deliveries.distribution.tasks import (
     alert_unstaffed_days,
     close_distribution_days,
-    materialise_calendar,
     notify_calendar_changes,
 )
+from deliveries.models import Closure, DayState, DistributionDay, VolunteerShift
+from deliveries.network.errors import DayCancellationRefused
+from deliveries.network.services import cancel_distribution_day
+from deliveries.network.tasks import materialise_calendar
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import PackingList
 from tests.baskets.calendar import DEC_8, PARIS_NOW, SIGN_UP_DAY, season, tuesdays

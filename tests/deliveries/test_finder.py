@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from deliveries.selectors import nearest_pickup_points
-from deliveries.services import materialise_distribution_days
+from deliveries.network.selectors import nearest_pickup_points
+from deliveries.network.services import materialise_distribution_days
 from tests.factories import BRUZ, VITRE, PickupPointFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from deliveries.models import Closure
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.factories import BRUZ, PickupPointFactory, ScheduleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
 
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.factories import BRUZ, VITRE, PickupPointFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db

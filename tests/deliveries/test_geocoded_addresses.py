@@ -5,8 +5,8 @@ from geopy.exc import GeocoderUnavailable
 from geopy.location import Location
 from geopy.point import Point
 
-from deliveries import geocoding
-from deliveries.geocoding import locate_place
+from deliveries.network import geocoding
+from deliveries.network.geocoding import locate_place
 
 
 class FakeGeocoder:

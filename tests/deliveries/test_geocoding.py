@@ -1,6 +1,6 @@
 """The offline gazetteer: towns and postcodes resolve with no network."""
 
-from deliveries.geocoding import OfflineGazetteer, locate_town, normalise
+from deliveries.network.geocoding import OfflineGazetteer, locate_town, normalise
 
 
 def test_postcode_finds_its_town():

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from deliveries import locating
-from deliveries.locating import geocode_pickup_point as locate_now
-from deliveries.locating import request_geocoding
 from deliveries.models import GeocodingStatus, PickupPoint
-from deliveries.tasks import geocode_pickup_point
+from deliveries.network import locating
+from deliveries.network.locating import geocode_pickup_point as locate_now
+from deliveries.network.locating import request_geocoding
+from deliveries.network.tasks import geocode_pickup_point
 from tests.factories import CollectiveFactory, PickupPointFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

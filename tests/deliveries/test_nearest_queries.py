@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from geopy.distance import geodesic
 
-from deliveries.selectors import nearest_pickup_points
-from deliveries.services import materialise_distribution_days
+from deliveries.network.selectors import nearest_pickup_points
+from deliveries.network.services import materialise_distribution_days
 from tests.factories import (
     BRUZ,
     VITRE,

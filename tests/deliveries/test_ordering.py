@@ -8,7 +8,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from deliveries.models import DayState, DistributionDay
-from deliveries.selectors import open_pickup_slots
+from deliveries.network.selectors import open_pickup_slots
 from marketplace.shop_setup import ensure_shop_basics
 from tests.factories import DistributionDayFactory, UserFactory, product_for
 from tests.ordering import choose_and_order, fill_cart
@@ -60,8 +60,8 @@ def test_an_order_for_a_day_closed_meanwhile_is_refused_and_nothing_changes(
 
 
 def test_the_cutoff_passing_while_placing_the_order_is_refused(client, member, producer):
-    from deliveries.errors import DayNotOpenForOrders
-    from deliveries.services import lock_day_open_for_orders
+    from deliveries.network.errors import DayNotOpenForOrders
+    from deliveries.network.services import lock_day_open_for_orders
 
     day = DistributionDayFactory()
     DistributionDay.objects.filter(pk=day.pk).update(cutoff_at=timezone.now())

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from baskets.services import announce_composition, subscribe, transfer_delivery
-from deliveries.handovers import Tick, close_distribution, record_ticks
+from deliveries.distribution.selectors.pickup_list import pickup_list, prepare_handovers
+from deliveries.distribution.services.handovers import Tick, close_distribution, record_ticks
 from deliveries.models import DayState, Handover, HandoverTick, VolunteerShift
-from deliveries.pickup_list import pickup_list, prepare_handovers
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from marketplace.checkout.services import place_order_for_day
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import first_changeable_day
@@ -210,7 +210,7 @@ def test_closing_records_each_leftovers_fate_once(filled_day, volunteer):
 
 
 def test_a_basket_given_away_at_closing_needs_a_name(filled_day, volunteer):
-    from deliveries.errors import HandoverRefused
+    from deliveries.distribution.errors import HandoverRefused
 
     started = filled_day.starts_at + dt.timedelta(hours=1)
     line = pickup_list(filled_day).lines[0]

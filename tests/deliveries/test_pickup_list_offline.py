@@ -5,8 +5,8 @@ is forgotten as soon as the session changes hands (signing out, someone else sig
 import pytest
 from django.urls import reverse
 
+from deliveries.distribution.offline import COOKIE_NAME, RESPONSE_HEADER
 from deliveries.models import VolunteerShift
-from deliveries.pickup_list_offline import COOKIE_NAME, RESPONSE_HEADER
 from tests.factories import DistributionDayFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

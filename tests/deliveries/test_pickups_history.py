@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from deliveries.handovers import Tick, close_distribution, record_ticks
+from deliveries.distribution.selectors.pickup_list import prepare_handovers
+from deliveries.distribution.selectors.pickups import member_pickups
+from deliveries.distribution.services.handovers import Tick, close_distribution, record_ticks
 from deliveries.models import Closure, DistributionDay, Handover, LeftoverFate
-from deliveries.pickup_list import prepare_handovers
-from deliveries.selectors import member_pickups
-from deliveries.services import cancel_order_before_cutoff, materialise_distribution_days
+from deliveries.network.services import cancel_order_before_cutoff, materialise_distribution_days
 from marketplace.checkout.services import place_order_for_day
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import DEC_1, DEC_8, DEC_15, DEC_22, PARIS_NOW, tuesdays

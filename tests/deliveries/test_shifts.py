@@ -12,17 +12,16 @@ from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
 from baskets.models import Subscription, SubscriptionState
-from deliveries.errors import ShiftRefused
-from deliveries.models import DayState, DistributionDay, VolunteerShift
-from deliveries.services import materialise_distribution_days
-from deliveries.shifts import (
+from deliveries.distribution.errors import ShiftRefused
+from deliveries.distribution.selectors.shifts import (
     coming_shift_days,
     member_shifts,
-    sign_up_for_shift,
     unstaffed_days,
-    withdraw_from_shift,
 )
-from deliveries.tasks import alert_unstaffed_days, remind_volunteers
+from deliveries.distribution.services.shifts import sign_up_for_shift, withdraw_from_shift
+from deliveries.distribution.tasks import alert_unstaffed_days, remind_volunteers
+from deliveries.models import DayState, DistributionDay, VolunteerShift
+from deliveries.network.services import materialise_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from tests.factories import (
     DistributionDayFactory,

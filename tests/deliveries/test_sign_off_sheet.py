@@ -19,14 +19,14 @@ from baskets.services import (
     subscribe,
     transfer_delivery,
 )
-from deliveries import tasks
-from deliveries.models import DayState, DistributionDay, VolunteerShift
-from deliveries.sign_off_sheet import (
+from deliveries.distribution import tasks
+from deliveries.distribution.sign_off_sheet import (
     send_sign_off_sheets,
     sign_off_sheet_csv,
     sign_off_sheet_pdf,
 )
-from deliveries.sign_off_views import SignOffSheetView
+from deliveries.distribution.views.sign_off import SignOffSheetView
+from deliveries.models import DayState, DistributionDay, VolunteerShift
 from marketplace.celery import app as celery_app
 from marketplace.checkout.services import place_order_for_day
 from marketplace.shop_setup import ensure_shop_basics
@@ -229,7 +229,7 @@ def test_the_hourly_beat_task_sends_the_sheets(small_day, coordinators, clock):
     clock.now = small_day.starts_at - dt.timedelta(hours=20)
     schedule = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
 
-    assert "deliveries.tasks.send_sign_off_sheets" in schedule
+    assert "deliveries.distribution.tasks.send_sign_off_sheets" in schedule
     assert tasks.send_sign_off_sheets.delay().get() == 1
     assert len(mail.outbox) == 1
 

@@ -96,8 +96,8 @@ def test_worker_emails_the_order_confirmation_once(worker, client, open_day):
 
 
 def test_worker_builds_and_emails_the_packing_list_after_the_cutoff(worker, client, open_day):
+    from deliveries.distribution.tasks import close_distribution_days
     from deliveries.models import DistributionDay
-    from deliveries.tasks import close_distribution_days
     from producers.models import PackingList
 
     ensure_shop_basics()

@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from baskets.selectors import member_subscriptions, offered_baskets_for
-from deliveries.demo import PICKUP_POINTS
+from deliveries.distribution.selectors.pickup_list import can_run_pickup_list, pickup_list
+from deliveries.distribution.selectors.shifts import member_shifts
 from deliveries.models import DistributionDay, PickupOrder, PickupPoint
-from deliveries.pickup_list import can_run_pickup_list, pickup_list
-from deliveries.shifts import member_shifts
 from marketplace.demo import DEMO_ACCOUNTS, DemoSize, load_demo
+from marketplace.demo.deliveries import PICKUP_POINTS
 from producers.selectors import producer_of, producer_packing_lists
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Every email has a text body and an HTML part in the shared layout (marketplace.emails): the
+"""Every email has a text body and an HTML part in the shared layout (marketplace.core.emails): the
 same facts in both, the names escaped in the HTML, the footer once, the attachments kept. The
 pickup point's name has markup in it, as a coordinator could type."""
 
@@ -18,9 +18,10 @@ from baskets.services import (
     transfer_delivery,
 )
 from baskets.tasks import offer_free_places
+from deliveries.distribution.services.shifts import sign_up_for_shift
+from deliveries.distribution.tasks import close_distribution_days, remind_volunteers
 from deliveries.models import Closure, DistributionDay
-from deliveries.shifts import sign_up_for_shift
-from deliveries.tasks import close_distribution_days, materialise_calendar, remind_volunteers
+from deliveries.network.tasks import materialise_calendar
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import DEC_1, DEC_8, PARIS_NOW, SIGN_UP_DAY, season, tuesdays
 from tests.factories import PickupPointFactory, UserFactory, product_for

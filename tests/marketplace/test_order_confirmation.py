@@ -173,10 +173,10 @@ def test_the_order_detail_shows_the_status_in_our_words_and_the_pickup(client, p
 
 
 def test_a_cancelled_order_reads_cancelled_and_a_collected_one_collected_at(client, placed, clock):
-    from deliveries.handovers import Tick, record_ticks
+    from deliveries.distribution.selectors.pickup_list import prepare_handovers
+    from deliveries.distribution.services.handovers import Tick, record_ticks
     from deliveries.models import Handover
-    from deliveries.pickup_list import prepare_handovers
-    from deliveries.services import cancel_order_before_cutoff
+    from deliveries.network.services import cancel_order_before_cutoff
 
     first = Order.objects.get()
     url = reverse("customer:order", kwargs={"order_number": first.number})

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.services import generate_basket_deliveries, subscribe
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.baskets.test_contract_pdf import pdf_text
 from tests.factories import (
     BasketPlanFactory,

@@ -20,11 +20,15 @@ from django.core import mail
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from deliveries.handovers import Tick, record_ticks
+from deliveries.distribution.notifications.calendar import notify_members_of_calendar_changes
+from deliveries.distribution.selectors.pickup_list import prepare_handovers
+from deliveries.distribution.services.handovers import Tick, record_ticks
+from deliveries.distribution.sign_off_sheet import (
+    send_sign_off_sheets,
+    sign_off_sheet_csv,
+    sign_off_sheet_pdf,
+)
 from deliveries.models import Handover
-from deliveries.notifications import notify_members_of_calendar_changes
-from deliveries.pickup_list import prepare_handovers
-from deliveries.sign_off_sheet import send_sign_off_sheets, sign_off_sheet_csv, sign_off_sheet_pdf
 from marketplace.shop_setup import ensure_shop_basics
 from producers.packing import as_csv, as_pdf, build_packing_lists, packing_list_for
 from tests.baskets.test_contract_pdf import pdf_text

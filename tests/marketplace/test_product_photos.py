@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from oscar.core.thumbnails import get_thumbnailer
 from PIL import Image
 
-from marketplace.images import card_photo_name, fits_on_card
+from marketplace.core.images import card_photo_name, fits_on_card
 from tests.factories import category, product_for
 
 Product = get_model("catalogue", "Product")

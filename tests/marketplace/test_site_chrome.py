@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from marketplace.stylesheet import TARGET, selectors, trimmed_oscar_css
+from marketplace.core.stylesheet import TARGET, selectors, trimmed_oscar_css
 from tests.factories import product_for
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from baskets.services import (
     transfer_delivery,
 )
 from deliveries.models import DistributionDay
-from deliveries.services import materialise_distribution_days
+from deliveries.network.services import materialise_distribution_days
 from tests.factories import (
     BasketPlanFactory,
     PickupPointFactory,

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from deliveries.distribution.tasks import close_distribution_days
 from deliveries.models import DayState, DistributionDay
-from deliveries.tasks import close_distribution_days
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import PackingList
 from producers.packing import build_packing_lists, packing_lists_for_day
@@ -161,7 +161,7 @@ def test_reading_a_days_lists_takes_a_fixed_number_of_queries(
 
 
 def test_a_lost_packing_list_task_is_caught_up_by_the_next_cutoff_run(ordered_day):
-    from deliveries.services import close_days_past_cutoff
+    from deliveries.network.services import close_days_past_cutoff
 
     close_days_past_cutoff()  # closed, but the task that builds the lists never ran
     assert not PackingList.objects.exists()

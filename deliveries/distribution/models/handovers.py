@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models.days import DistributionDay
+from deliveries.network.models.days import DistributionDay
 
 
 class LeftoverFate(models.TextChoices):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models.days import DistributionDay
+from deliveries.network.models.days import DistributionDay
 
 
 class VolunteerShift(models.Model):

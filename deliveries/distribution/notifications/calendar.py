@@ -7,9 +7,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from deliveries.cancellation_notices import notify_everyone_of_cancelled_days
-from deliveries.models import PickupOrder
-from marketplace.emails import compose, send_all
+from deliveries.distribution.notifications.cancellations import notify_everyone_of_cancelled_days
+from deliveries.network.models import PickupOrder
+from marketplace.core.emails import compose, send_all
 
 Order = get_model("order", "Order")
 

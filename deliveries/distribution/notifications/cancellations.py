@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, BasketTransfer, TransferKind
 from baskets.selectors import person_name
-from deliveries.models import DayState, DistributionDay, PickupOrder, VolunteerShift
-from marketplace.emails import compose, send_all
+from deliveries.distribution.models import VolunteerShift
+from deliveries.network.models import DayState, DistributionDay, PickupOrder
+from marketplace.core.emails import compose, send_all
 from producers.models import PackingList
 from producers.packing import producer_recipients
 

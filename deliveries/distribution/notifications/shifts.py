@@ -11,9 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from baskets.selectors import person_name
-from deliveries.models import DistributionDay, VolunteerShift
-from deliveries.shifts import STAFFED_STATES, unstaffed_day_queryset
-from marketplace.emails import compose, send_all
+from deliveries.distribution.models import VolunteerShift
+from deliveries.distribution.selectors.shifts import STAFFED_STATES, unstaffed_day_queryset
+from deliveries.network.models import DistributionDay
+from marketplace.core.emails import compose, send_all
 
 ALERT_AHEAD = timedelta(days=3)
 REMINDER_AHEAD = timedelta(hours=48)

@@ -12,14 +12,9 @@ from oscar.core.loading import get_model
 
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, TransferKind
 from baskets.selectors import display_name, person_name, pickup_list_baskets
-from deliveries.models import (
-    DistributionDay,
-    Handover,
-    LeftoverFate,
-    PickupOrder,
-    VolunteerShift,
-)
-from deliveries.names import short_name, sort_key
+from deliveries.distribution.models import Handover, LeftoverFate, VolunteerShift
+from deliveries.distribution.names import short_name, sort_key
+from deliveries.network.models import DistributionDay, PickupOrder
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")

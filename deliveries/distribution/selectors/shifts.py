@@ -1,21 +1,18 @@
-"""Volunteer shifts (permanences): members sign up to run a distribution day of their pickup
-point, or withdraw, until some hours before it starts; coordinators see the days still short of
-volunteers."""
+"""Volunteer shifts (permanences), as people see them: the coming days of a member's pickup
+points with their free slots, a member's own shifts, the days still short of volunteers.
+Signing up and withdrawing are in deliveries.distribution.services.shifts."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from baskets.models import HOLDING_STATES, Subscription
 from baskets.selectors import person_name
-from deliveries.errors import ShiftRefused
-from deliveries.models import DayState, DistributionDay, PickupOrder, PickupPoint, VolunteerShift
-from deliveries.names import short_name
+from deliveries.distribution.models import VolunteerShift
+from deliveries.distribution.names import short_name
+from deliveries.network.models import DayState, DistributionDay, PickupOrder, PickupPoint
 
 # Days that still need volunteers: orders open or closed, neither cancelled nor done.
 STAFFED_STATES = (DayState.OPEN, DayState.CLOSED)
@@ -56,70 +53,6 @@ def coordinates_any_point(user) -> bool:
 def shift_deadline(day: DistributionDay) -> datetime:
     """Until when volunteers sign up for this day or withdraw."""
     return day.starts_at - timedelta(hours=day.pickup_point.shift_changes_close_hours)
-
-
-def _lock_day(day_id: int) -> DistributionDay:
-    """The day, its row locked until the transaction ends: sign-ups for it queue up, so that
-    two members never take its last slot. Raises DistributionDay.DoesNotExist."""
-    return (
-        DistributionDay.objects.select_for_update(of=("self",))
-        .select_related("pickup_point")
-        .get(pk=day_id)
-    )
-
-
-def _check_before_deadline(day: DistributionDay, now: datetime) -> None:
-    if now >= shift_deadline(day):
-        hours = day.pickup_point.shift_changes_close_hours
-        raise ShiftRefused(
-            ngettext(
-                "Too late for this distribution: volunteers sign up or withdraw until "
-                "%(hours)s hour before it starts.",
-                "Too late for this distribution: volunteers sign up or withdraw until "
-                "%(hours)s hours before it starts.",
-                hours,
-            )
-            % {"hours": hours}
-        )
-
-
-@transaction.atomic
-def sign_up_for_shift(member, day_id: int, now: datetime | None = None) -> VolunteerShift:
-    """A member of the day's pickup point takes one of its volunteer slots."""
-    now = now or timezone.now()
-    day = _lock_day(day_id)
-    point = day.pickup_point
-    if not is_member_of(member, point.pk, now):
-        raise ShiftRefused(
-            _("Only members of %(point)s can sign up for its volunteer shifts.")
-            % {"point": point.name}
-        )
-    if day.state not in STAFFED_STATES or day.starts_at <= now or not point.is_active:
-        raise ShiftRefused(_("This distribution is cancelled or over: it needs no volunteers."))
-    _check_before_deadline(day, now)
-    volunteer_ids = list(
-        VolunteerShift.objects.filter(distribution_day=day).values_list("volunteer_id", flat=True)
-    )
-    if member.pk in volunteer_ids:
-        raise ShiftRefused(_("You are already signed up for this distribution."))
-    if len(volunteer_ids) >= point.volunteers_needed:
-        raise ShiftRefused(_("Every volunteer slot of this distribution is taken."))
-    return VolunteerShift.objects.create(distribution_day=day, volunteer=member)
-
-
-@transaction.atomic
-def withdraw_from_shift(member, day_id: int, now: datetime | None = None) -> DistributionDay:
-    """A volunteer gives their slot back, until the deadline (any time if the day is
-    cancelled)."""
-    now = now or timezone.now()
-    day = _lock_day(day_id)
-    shift = VolunteerShift.objects.filter(distribution_day=day, volunteer=member).first()
-    if shift is None:
-        raise ShiftRefused(_("You are not signed up for this distribution."))
-    if day.state != DayState.CANCELLED:
-        _check_before_deadline(day, now)
-    shift.delete()
-    return day
 
 
 @dataclass

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from deliveries.errors import HandoverRefused
-from deliveries.models import DayState, DistributionDay, Handover, HandoverTick, LeftoverFate
-from deliveries.pickup_list import prepare_handovers
+from deliveries.distribution.errors import HandoverRefused
+from deliveries.distribution.models import Handover, HandoverTick, LeftoverFate
+from deliveries.distribution.selectors.pickup_list import prepare_handovers
+from deliveries.network.models import DayState, DistributionDay
 
 
 @dataclass(frozen=True)

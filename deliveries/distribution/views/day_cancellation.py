@@ -9,11 +9,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from deliveries.cancellation_notices import cancellation_reach
-from deliveries.errors import DayCancellationRefused
-from deliveries.forms import CancelDayForm
-from deliveries.models import DistributionDay
-from deliveries.services import CHANGEABLE_STATES, can_cancel_days_of, cancel_distribution_day
+from deliveries.distribution.forms import CancelDayForm
+from deliveries.distribution.notifications.cancellations import cancellation_reach
+from deliveries.network.errors import DayCancellationRefused
+from deliveries.network.models import DistributionDay
+from deliveries.network.services import (
+    CHANGEABLE_STATES,
+    can_cancel_days_of,
+    cancel_distribution_day,
+)
 
 
 class CancelDayView(LoginRequiredMixin, FormView):

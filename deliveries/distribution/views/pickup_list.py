@@ -21,29 +21,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from deliveries.errors import HandoverRefused
-from deliveries.handovers import (
-    Tick,
-    check_can_close,
-    checked_fate,
-    close_distribution,
-    record_ticks,
-)
-from deliveries.models import DistributionDay, LeftoverFate
-from deliveries.pickup_list import (
-    PickupList,
-    can_run_pickup_list,
-    pickup_list,
-    pickup_list_state,
-)
-from deliveries.pickup_list_offline import (
+from deliveries.distribution.errors import HandoverRefused
+from deliveries.distribution.models import LeftoverFate
+from deliveries.distribution.offline import (
     COOKIE_NAME,
     RESPONSE_HEADER,
     SAVED_HEADER,
     offline_key,
     remember_offline_key,
 )
-from marketplace.confirmation import is_confirmed, resent_fields
+from deliveries.distribution.selectors.pickup_list import (
+    PickupList,
+    can_run_pickup_list,
+    pickup_list,
+    pickup_list_state,
+)
+from deliveries.distribution.services.handovers import (
+    Tick,
+    check_can_close,
+    checked_fate,
+    close_distribution,
+    record_ticks,
+)
+from deliveries.network.models import DistributionDay
+from marketplace.core.confirmation import is_confirmed, resent_fields
 
 MAX_TICKS_PER_REQUEST = 500
 

@@ -10,17 +10,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from deliveries.errors import ShiftRefused
-from deliveries.models import DistributionDay, PickupPoint
-from deliveries.shifts import (
+from deliveries.distribution.errors import ShiftRefused
+from deliveries.distribution.selectors.shifts import (
     UNSTAFFED_DAYS_AHEAD,
     coming_shift_days,
     coordinates_any_point,
     member_shifts,
-    sign_up_for_shift,
     unstaffed_days,
-    withdraw_from_shift,
 )
+from deliveries.distribution.services.shifts import sign_up_for_shift, withdraw_from_shift
+from deliveries.network.models import DistributionDay, PickupPoint
 
 
 class ShiftsView(LoginRequiredMixin, TemplateView):

@@ -5,8 +5,12 @@ coordinators, staff)."""
 from django.http import Http404, HttpResponse
 from django.views.generic import View
 
-from deliveries.pickup_list_views import PickupListAccessMixin
-from deliveries.sign_off_sheet import sheet_filename, sign_off_sheet_csv, sign_off_sheet_pdf
+from deliveries.distribution.sign_off_sheet import (
+    sheet_filename,
+    sign_off_sheet_csv,
+    sign_off_sheet_pdf,
+)
+from deliveries.distribution.views.pickup_list import PickupListAccessMixin
 
 
 class SignOffSheetView(PickupListAccessMixin, View):

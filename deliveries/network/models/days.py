@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.models.points import PickupPoint
+from deliveries.network.models.points import PickupPoint
 
 
 class DayState(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from marketplace.stylesheet import SOURCE, TARGET, trimmed_oscar_css
+from marketplace.core.stylesheet import SOURCE, TARGET, trimmed_oscar_css
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from marketplace.demo import DemoSize, load_demo
-from marketplace.demo_mail import demo_emails_in
+from marketplace.demo.mail import demo_emails_in
 from producers.models import PackingList
 
 

@@ -1,0 +1,12 @@
+"""How members are named to other members, volunteers and coordinators (no queries)."""
+
+
+def person_name(user) -> str:
+    """How a member appears to other members and volunteers."""
+    if user is None:
+        return ""
+    return display_name(user.first_name, user.last_name, user.email)
+
+
+def display_name(first_name: str, last_name: str, email: str) -> str:
+    return f"{first_name} {last_name}".strip() or (email or "").split("@")[0]
