@@ -70,3 +70,22 @@ def test_trimmed_oscar_stylesheet_is_a_fifth_of_oscars_and_finds_its_fonts():
     assert len(css.encode()) < 80_000  # Oscar's: 283 KB
     for url in re.findall(r"url\(\"?(\.\./[^\")]+)", css):
         assert finders.find(url.removeprefix("../")), url
+
+
+def test_the_cached_header_escapes_the_chosen_points_name_and_keeps_each_visitors_token(
+    client, member
+):
+    from tests.factories import DistributionDayFactory
+
+    day = DistributionDayFactory(pickup_point__name='Thabor <script>alert(1)</script> & "Lices"')
+    client.force_login(member)
+    client.post(reverse("deliveries:choose-day", kwargs={"pk": day.pk}))
+
+    first = client.get(reverse("catalogue:index")).content.decode()
+    again = client.get(reverse("catalogue:index")).content.decode()  # the header from the cache
+
+    for page in (first, again):
+        assert "<script>alert(1)</script>" not in page
+        assert "Thabor &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Lices&quot;" in page
+        assert "__csrf_token_placeholder__" not in page
+        assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', page)
