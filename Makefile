@@ -21,8 +21,9 @@ setup: install
 run: setup
 	@echo "Starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, the worker and beat)"
 	@# honcho gives each process a PORT of its own (the worker's is 100 more): links in emails
-	@# follow the web server's. Ctrl-C: honcho stops both and exits with 130, the normal end.
-	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run honcho start --no-prefix -f Procfile.dev \
+	@# follow the web server's. Ctrl-C: honcho stops both and exits with 130, the normal end
+	@# (marketplace/dev_processes.py gives the worker 30 s to finish its task).
+	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run python -m marketplace.dev_processes \
 		|| [ $$? -eq 130 ]
 
 test: install
