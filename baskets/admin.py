@@ -11,7 +11,7 @@ from baskets.models import (
     DeliveryComposition,
     Subscription,
 )
-from baskets.tasks import offer_free_places
+from marketplace.core.tasks import queue_on_commit
 
 
 @admin.register(BasketPlan)
@@ -45,7 +45,7 @@ class ContractAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # A capacity raised here frees places for the waiting list.
         place_ids = list(form.instance.places.values_list("pk", flat=True))
-        offer_free_places.delay_on_commit(place_ids)
+        queue_on_commit("baskets.tasks.offer_free_places", place_ids)
 
 
 class AbsenceInline(admin.TabularInline):
@@ -79,7 +79,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
                 pickup_point_id__in={sub.pickup_point_id for sub in subscriptions},
             ).values_list("pk", flat=True)
         )
-        offer_free_places.delay_on_commit(place_ids)
+        queue_on_commit("baskets.tasks.offer_free_places", place_ids)
 
 
 @admin.register(BasketTransfer)

@@ -29,3 +29,7 @@ class CompositionRefused(BasketError):
 
 class ChoiceRefused(BasketError):
     """A variable contract's choice of products that cannot be taken."""
+
+
+class CoHoldingRefused(BasketError):
+    """Inviting a co-holder, answering an invitation, ending a sharing."""

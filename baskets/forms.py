@@ -1,11 +1,8 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from baskets.models import Sharing, TransferKind
 from marketplace.core.forms import AccessibleFormMixin
-
-User = get_user_model()
 
 
 class SubscribeForm(AccessibleFormMixin, forms.Form):
@@ -18,7 +15,10 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
     co_holder_email = forms.EmailField(
         label=_("Co-holder's email (optional)"),
         required=False,
-        help_text=_("Another household sharing the basket; they need an account here."),
+        help_text=_(
+            "Another household sharing the basket. They are emailed an invitation: the basket is "
+            "shared once they accept."
+        ),
     )
     sharing = forms.ChoiceField(
         label=_("How you share it"),
@@ -39,17 +39,6 @@ class SubscribeForm(AccessibleFormMixin, forms.Form):
             (str(place.pickup_point_id), f"{place.pickup_point.name} ({place.pickup_point.town})")
             for place in places
         ]
-
-    def clean_co_holder_email(self):
-        email = self.cleaned_data.get("co_holder_email")
-        if not email:
-            return None
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("Nobody has an account with this email: ask them to create one first.")
-            )
-        return user
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,7 @@
-"""How members are named to other members, volunteers and coordinators (no queries)."""
+"""How members are named to other members, volunteers and coordinators (no queries); one who
+closed their account is a "former member" (marketplace/core/former_members.py)."""
+
+from marketplace.core.former_members import former_member_name, is_former_member_email
 
 
 def person_name(user) -> str:
@@ -9,4 +12,6 @@ def person_name(user) -> str:
 
 
 def display_name(first_name: str, last_name: str, email: str) -> str:
+    if is_former_member_email(email):
+        return former_member_name()
     return f"{first_name} {last_name}".strip() or (email or "").split("@")[0]

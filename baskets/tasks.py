@@ -1,10 +1,13 @@
 from datetime import timedelta
 
-from celery import group, shared_task
+from celery import shared_task
 from django.utils import timezone
 
+from marketplace.core.beat import BeatTask
+from marketplace.core.tasks import queue
 
-@shared_task(acks_late=True)
+
+@shared_task(base=BeatTask, acks_late=True)
 def generate_basket_deliveries() -> int:
     """Beat, daily: subscriptions follow the calendar (paused, ended), then the pickup points'
     coming deliveries are made in chunks shared by the workers. Returns the chunks sent."""
@@ -12,7 +15,8 @@ def generate_basket_deliveries() -> int:
 
     refresh_subscription_states()
     chunks = generation_chunks()
-    group(generate_chunk_deliveries.s(chunk) for chunk in chunks).delay()
+    for chunk in chunks:
+        queue("baskets.tasks.generate_chunk_deliveries", chunk)
     return len(chunks)
 
 
@@ -26,7 +30,7 @@ def generate_chunk_deliveries(pickup_point_ids: list[int]) -> int:
     return generate(pickup_point_ids, today, today + timedelta(weeks=GENERATION_WEEKS))
 
 
-@shared_task(acks_late=True)
+@shared_task(base=BeatTask, acks_late=True)
 def offer_free_places(place_ids: list[int] | None = None) -> int:
     """Beat, every 15 minutes, and at once when someone leaves: lapsed offers end, free places
     go to the next people waiting, who are emailed. Pending offers hold their places, so a
@@ -59,3 +63,12 @@ def notify_ending(subscription_id: int, claims: list[list[int]], tell_member: bo
     from baskets.services.endings import tell_those_concerned_by_ending
 
     return tell_those_concerned_by_ending(subscription_id, claims, tell_member)
+
+
+@shared_task(acks_late=True)
+def notify_co_holding(co_holding_id: int, event: str) -> int:
+    """An invitation to share a basket, its answer, or the sharing ended: the household
+    concerned is emailed. Returns the emails sent."""
+    from baskets.services.notifications import notify_co_holding as notify
+
+    return notify(co_holding_id, event)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baskets.views import contracts, coordination, member
+from baskets.views import contracts, coordination, member, sharing
 
 app_name = "baskets"
 urlpatterns = [
@@ -42,6 +42,18 @@ urlpatterns = [
     path("mes-paniers/<int:pk>/accepter/", member.AcceptPlaceView.as_view(), name="accept"),
     path("mes-paniers/<int:pk>/quitter/", member.LeaveContractView.as_view(), name="leave"),
     path("mes-paniers/<int:pk>/contrat.pdf", member.ContractPdfView.as_view(), name="pdf"),
+    path("mes-paniers/<int:pk>/partage/fin/", sharing.EndSharingView.as_view(), name="end-sharing"),
+    path("mes-paniers/partage/<str:token>/", sharing.CoHoldingView.as_view(), name="co-holding"),
+    path(
+        "mes-paniers/partage/<str:token>/accepter/",
+        sharing.AcceptCoHoldingView.as_view(),
+        name="accept-co-holding",
+    ),
+    path(
+        "mes-paniers/partage/<str:token>/refuser/",
+        sharing.DeclineCoHoldingView.as_view(),
+        name="decline-co-holding",
+    ),
     path("coordination/", coordination.CoordinationView.as_view(), name="coordination"),
     path(
         "coordination/adhesion/<int:pk>/fin/",

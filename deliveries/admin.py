@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +11,7 @@ from deliveries.network.models import (
     PickupPoint,
     Schedule,
 )
-from deliveries.network.tasks import materialise_calendar
+from marketplace.core.tasks import queue_on_commit
 
 ADDRESS_FIELDS = {"address", "postcode", "town"}
 COORDINATE_FIELDS = {"latitude", "longitude"}
@@ -20,7 +19,7 @@ COORDINATE_FIELDS = {"latitude", "longitude"}
 
 def refresh_calendar_of(point_ids: list[int]) -> None:
     """A changed schedule or closure shows in the calendar without waiting for the night run."""
-    transaction.on_commit(lambda: materialise_calendar.delay(point_ids))
+    queue_on_commit("deliveries.network.tasks.materialise_calendar", point_ids)
 
 
 class ScheduleInline(admin.TabularInline):

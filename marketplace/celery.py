@@ -2,6 +2,9 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import after_setup_logger, after_setup_task_logger
+
+from marketplace.core.log_redaction import redact_handlers
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -10,8 +13,24 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The deliveries app keeps its tasks on its two floors (DESIGN.md's house plan).
 app.autodiscover_tasks(["deliveries.network", "deliveries.distribution"])
-# The weekly cycle (DESIGN.md): each entry is idempotent, so a missed or doubled run is harmless.
+
+
+# The worker logs through handlers of its own (it takes over the root logger): they get the
+# filter that keeps personal data and task arguments out of the log.
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def redact_worker_logs(logger, **kwargs):
+    redact_handlers(logger)
+
+
+# The weekly cycle (DESIGN.md): each entry is idempotent, so a missed or doubled run is harmless;
+# a second beat's copy of a tick does nothing (marketplace/core/beat.py).
 app.conf.beat_schedule = {
+    "relay-outbox": {
+        # Tasks the broker could not take when their transaction committed (core/outbox.py).
+        "task": "marketplace.core.tasks.relay_outbox",
+        "schedule": crontab(),
+    },
     "materialise-calendar": {
         "task": "deliveries.network.tasks.materialise_calendar",
         "schedule": crontab(hour=3, minute=15),

@@ -5,7 +5,6 @@ to the producer as PDF and CSV. The lines are read from the day's orders, which 
 once the day is closed; reading every producer's list of a day takes three queries.
 """
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,15 +12,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from deliveries.network.models import DayState, DistributionDay
+from marketplace.core.csv import csv_text
 from marketplace.core.emails import compose
+from marketplace.core.former_members import former_member_name, is_former_member_email
 from marketplace.core.pdf import a4_document
+from marketplace.core.sending import send_once
 from producers.models import PackingList, Producer, Unit
 from producers.selectors import lines_to_bring
 
@@ -108,6 +109,8 @@ def _build(producer: Producer, day: DistributionDay, rows: list[tuple]) -> Packi
         member = members.get(number)
         if member is None:
             name = f"{first or ''} {last or ''}".strip() or user_email or email
+            if is_former_member_email(user_email):
+                name, user_email = former_member_name(), ""
             member = members[number] = MemberPack(name, user_email or email, number)
         member.items.append(PackedProduct(title, unit_label, quantity))
     packing.products = sorted(totals.values(), key=lambda p: p.title.lower())
@@ -117,36 +120,32 @@ def _build(producer: Producer, day: DistributionDay, rows: list[tuple]) -> Packi
 
 def as_csv(packing: PackingListData) -> str:
     """One row per member and product, to label; spreadsheets sum them per product."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Distribution day"),
-            _("Pickup point"),
-            _("Member"),
-            _("Email"),
-            _("Order"),
-            _("Product"),
-            _("Quantity"),
-            _("Unit"),
-        ]
-    )
+    header = [
+        _("Distribution day"),
+        _("Pickup point"),
+        _("Member"),
+        _("Email"),
+        _("Order"),
+        _("Product"),
+        _("Quantity"),
+        _("Unit"),
+    ]
     when = formats.date_format(timezone.localtime(packing.day.starts_at), "Y-m-d H:i")
-    for member in packing.members:
-        for item in member.items:
-            writer.writerow(
-                [
-                    when,
-                    packing.day.pickup_point.name,
-                    member.name,
-                    member.email,
-                    member.order_number,
-                    item.title,
-                    item.quantity,
-                    item.unit,
-                ]
-            )
-    return out.getvalue()
+    rows = (
+        [
+            when,
+            packing.day.pickup_point.name,
+            member.name,
+            member.email,
+            member.order_number,
+            item.title,
+            item.quantity,
+            item.unit,
+        ]
+        for member in packing.members
+        for item in member.items
+    )
+    return csv_text([header, *rows])
 
 
 def as_pdf(packing: PackingListData) -> bytes:
@@ -257,25 +256,26 @@ def build_packing_lists(day_id: int) -> list[int]:
     return sent
 
 
-@transaction.atomic
 def _email_once(packing: PackingListData) -> int | None:
-    """Email one packing list unless it was already; the row lock keeps two workers from both
-    sending it."""
+    """Email one packing list unless it was already, at most once even when a worker dies
+    mid-send (``send_once``: two workers at once send it once; a re-run after a crash logs that
+    it may not have been sent). Returns the list's id if this run sent it."""
     record = (
-        PackingList.objects.select_for_update()
-        .filter(producer=packing.producer, distribution_day=packing.day, emailed_at=None)
-        .order_by("pk")  # not the default ordering: its joins would lock the day and the point
+        PackingList.objects.filter(
+            producer=packing.producer, distribution_day=packing.day, emailed_at=None
+        )
+        .order_by("pk")
         .first()
     )
     if record is None:
         return None
     recipients = producer_recipients(packing.producer)
-    if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            _packing_email(packing, recipients).send()
-    record.emailed_at = timezone.now()
-    record.save(update_fields=["emailed_at"])
-    return record.pk
+    with send_once(f"packing-list:{record.pk}") as sending:
+        if sending and recipients:
+            with translation.override(settings.LANGUAGE_CODE):
+                _packing_email(packing, recipients).send()
+    PackingList.objects.filter(pk=record.pk, emailed_at=None).update(emailed_at=timezone.now())
+    return record.pk if sending else None
 
 
 def producer_recipients(producer: Producer) -> list[str]:

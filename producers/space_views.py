@@ -10,6 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from oscar.apps.order.exceptions import InvalidLineStatus
 from oscar.core.loading import get_model
 
+from marketplace.core.csv import CONTENT_TYPE as CSV_CONTENT_TYPE
 from producers import packing, services
 from producers.errors import NotYourOrderLine, QuotaNotChanged
 from producers.forms import DayQuotaForm, ProducerProfileForm, ProductForm, StockForm
@@ -228,7 +229,7 @@ class PackingListView(ProducerRequiredMixin, TemplateView):
         if file_format not in (None, "csv", "pdf"):
             raise Http404
         if file_format == "csv":
-            response = HttpResponse(packing.as_csv(self.packing), content_type="text/csv")
+            response = HttpResponse(packing.as_csv(self.packing), content_type=CSV_CONTENT_TYPE)
         elif file_format == "pdf":
             response = HttpResponse(packing.as_pdf(self.packing), content_type="application/pdf")
         else:

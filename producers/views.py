@@ -20,6 +20,7 @@ DIRECTORY_FIELDS = ("near", "q", "label", "category")
 
 class DirectoryView(AnonymousPageCacheMixin, TemplateView):
     template_name = "producers/directory.html"
+    page_parameters = DIRECTORY_FIELDS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -59,6 +60,7 @@ class DirectoryView(AnonymousPageCacheMixin, TemplateView):
 
 class ProducerDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "producers/detail.html"
+    page_parameters = ("page",)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -208,3 +208,17 @@ def contract_at(point, capacity: int = 30, **kwargs):
     contract = ContractFactory(**kwargs)
     ContractPickupPoint.objects.create(contract=contract, pickup_point=point, capacity=capacity)
     return contract
+
+
+def subscribe_shared(member, contract, point, *, co_holder, sharing="alternate", **kwargs):
+    """``subscribe()`` inviting ``co_holder``, who accepts the invitation at once: the sharing
+    as it is once both households agreed."""
+    from baskets.services import subscribe
+    from baskets.services.co_holding import accept_co_holding
+
+    subscription = subscribe(
+        member, contract, point, co_holder_email=co_holder.email, sharing=sharing, **kwargs
+    )
+    accept_co_holding(co_holder, subscription.co_holdings.get().token)
+    subscription.refresh_from_db()
+    return subscription

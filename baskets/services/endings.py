@@ -5,7 +5,6 @@ away on them, and the member and whoever had taken one of those baskets are told
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from baskets.models import (
 )
 from baskets.services.prepared_days import first_open_date
 from deliveries.network.models import DayState, DistributionDay
+from marketplace.core.sending import send_once
 
 
 def end_deliveries(subscription: Subscription, now: datetime) -> list[list[int]]:
@@ -50,20 +50,19 @@ def had_a_delivery(subscription: Subscription) -> bool:
     )
 
 
-@transaction.atomic
 def tell_those_concerned_by_ending(
     subscription_id: int, claims: list[list[int]], tell_member: bool, now=None
 ) -> int:
     """Once a commitment has ended: the member is emailed when someone else ended it, with
     the baskets still theirs to collect, and each member who had taken one of the baskets
-    dropped is told it will not be delivered. Once only (``end_notified_at``, the row locked):
-    a task run twice sends nothing more. Returns the emails sent."""
+    dropped is told it will not be delivered. Once only (``send_once``, then
+    ``end_notified_at``): a task run twice, or again after a worker died mid-send, sends
+    nothing more. Returns the emails sent."""
     from baskets.services.notifications import notify_commitment_ended
 
     now = now or timezone.now()
     subscription = (
-        Subscription.objects.select_for_update(of=("self",))
-        .select_related("contract__plan", "pickup_point", "member")
+        Subscription.objects.select_related("contract__plan", "pickup_point", "member")
         .filter(pk=subscription_id, end_notified_at__isnull=True)
         .first()
     )
@@ -77,9 +76,13 @@ def tell_those_concerned_by_ending(
         if member_id in takers and day_id in days
     ]
     kept = baskets_kept(subscription, now) if tell_member else []
-    sent = notify_commitment_ended(subscription, kept, dropped, tell_member=tell_member)
-    subscription.end_notified_at = now
-    subscription.save(update_fields=["end_notified_at"])
+    sent = 0
+    with send_once(f"commitment-ended:{subscription.pk}") as sending:
+        if sending:
+            sent = notify_commitment_ended(subscription, kept, dropped, tell_member=tell_member)
+    Subscription.objects.filter(pk=subscription.pk, end_notified_at=None).update(
+        end_notified_at=now
+    )
     return sent
 
 

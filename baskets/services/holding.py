@@ -6,13 +6,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from baskets.errors import BasketError, NotYourSubscription
-from baskets.models import HOLDING_STATES, Subscription
+from baskets.models import HOLDING_STATES, CoHolding, CoHoldingState, Subscription
 from deliveries.network.models import DayState, DistributionDay
 
 
@@ -23,7 +23,8 @@ def lock_own_running_subscription(
     subscription = (
         Subscription.objects.select_for_update(of=("self",))
         .select_related("contract__plan", "pickup_point")
-        .filter(Q(member=member) | Q(co_holder=member), pk=subscription_id)
+        .filter(Q(member=member) | (Q(co_holder=member) & ~sharing_ends(member)))
+        .filter(pk=subscription_id)
         .first()
     )
     if subscription is None:
@@ -31,6 +32,19 @@ def lock_own_running_subscription(
     if subscription.state not in HOLDING_STATES:
         raise refused(_("Only a running subscription has deliveries to change."))
     return subscription
+
+
+def sharing_ends(co_holder) -> Exists:
+    """Whether the sharing with ``co_holder`` of a subscription is ending (``end_co_holding``):
+    its coming deliveries are then no longer theirs to change."""
+    return Exists(
+        CoHolding.objects.filter(
+            subscription_id=OuterRef("pk"),
+            co_holder=co_holder,
+            state=CoHoldingState.ACCEPTED,
+            shared_until__isnull=False,
+        )
+    )
 
 
 def delivery_day(

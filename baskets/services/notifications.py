@@ -8,14 +8,26 @@ from django.utils import timezone
 
 from baskets.models import Subscription
 from marketplace.core.emails import compose, send_all
+from marketplace.core.sending import send_once
 
 
 def notify_waiting_list(offered: list[Subscription], lapsed: list[Subscription]) -> int:
-    """A place offered, with the deadline to accept; an offer that lapsed. Returns emails sent."""
-    messages = [_message("place_offered", sub) for sub in offered if sub.member.email]
-    messages += [_message("offer_lapsed", sub) for sub in lapsed if sub.member.email]
-    send_all(messages)
-    return len(messages)
+    """A place offered, with the deadline to accept; an offer that lapsed. Each once, even when
+    a worker dies mid-send. Returns emails sent."""
+    keyed = [
+        (f"place-offered:{sub.pk}:{sub.offer_expires_at:%Y%m%dT%H%M%S}", "place_offered", sub)
+        for sub in offered
+    ]
+    keyed += [(f"offer-lapsed:{sub.pk}", "offer_lapsed", sub) for sub in lapsed]
+    sent = 0
+    for key, template, sub in keyed:
+        if not sub.member.email:
+            continue
+        with send_once(key) as sending:
+            if sending:
+                send_all([_message(template, sub)])
+                sent += 1
+    return sent
 
 
 def _message(template: str, subscription: Subscription) -> EmailMultiAlternatives:
@@ -73,8 +85,12 @@ def notify_basket_taken(transfer_id: int) -> int:
     ]
     if transfer.claimed_by.email:
         messages.insert(0, _email("basket_taken", context, transfer.claimed_by.email))
-    send_all(messages)
-    return len(messages)
+    claimed_at = timezone.localtime(transfer.claimed_at) if transfer.claimed_at else None
+    key = f"basket-taken:{transfer.pk}:{transfer.claimed_by_id}:{claimed_at:%Y%m%dT%H%M%S}"
+    with send_once(key) as sending:
+        if sending:
+            send_all(messages)
+    return len(messages) if sending else 0
 
 
 def _email(template: str, context: dict, email: str) -> EmailMultiAlternatives:
@@ -107,3 +123,57 @@ def notify_commitment_ended(subscription, kept: list, dropped: list, *, tell_mem
             messages.append(_email("taken_basket_dropped", day_context, taker.email))
     send_all(messages)
     return len(messages)
+
+
+def notify_co_holding(co_holding_id: int, event: str) -> int:
+    """An invitation to share a subscription (to the address the holder typed, with the link to
+    answer), its answer (to the holder: accepted by whom, or declined), the sharing ended (to
+    the other household). Once each. Returns the emails sent."""
+    from baskets.models import CoHolding
+    from baskets.people import person_name
+
+    co_holding = (
+        CoHolding.objects.select_related(
+            "subscription__contract__plan__producer",
+            "subscription__pickup_point",
+            "subscription__member",
+            "co_holder",
+        )
+        .filter(pk=co_holding_id)
+        .first()
+    )
+    if co_holding is None:
+        return 0
+    subscription = co_holding.subscription
+    holder, co_holder = subscription.member, co_holding.co_holder
+    context = {
+        "plan": subscription.contract.plan,
+        "contract": subscription.contract,
+        "point": subscription.pickup_point,
+        "sharing": co_holding.get_sharing_display(),
+        "holder": person_name(holder),
+        "co_holder": person_name(co_holder),
+        "invited_email": co_holding.email,
+        "shared_until": co_holding.shared_until,
+        "invitation_url": settings.SITE_URL
+        + reverse("baskets:co-holding", kwargs={"token": co_holding.token}),
+        "page_url": settings.SITE_URL + reverse("baskets:mine"),
+        "shop_name": settings.OSCAR_SHOP_NAME,
+    }
+    recipients = {
+        "invited": ("co_holder_invited", co_holding.email),
+        "accepted": ("co_holder_accepted", holder.email),
+        "declined": ("co_holder_declined", holder.email),
+        "ended_by_holder": ("sharing_ended", co_holder and co_holder.email),
+        "ended_by_co_holder": ("sharing_ended", holder.email),
+    }
+    template, email = recipients[event]
+    if not email:
+        return 0
+    if event.startswith("ended_by"):
+        context["ended_by"] = context["holder" if event == "ended_by_holder" else "co_holder"]
+    # Each invitation is its own row: one email per row and event, even if a worker dies.
+    with send_once(f"co-holding:{co_holding.pk}:{event}") as sending:
+        if sending:
+            send_all([_email(template, context, email)])
+    return 1 if sending else 0

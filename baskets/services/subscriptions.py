@@ -23,6 +23,7 @@ from baskets.models import (
 )
 from baskets.services.capacity import baskets_left, committed, first_who_fit, queued
 from baskets.services.choices import checked_choice, record_usual_choice
+from baskets.services.co_holding import finish_ended_sharings, invite_co_holder
 from baskets.services.endings import end_deliveries, had_a_delivery
 from baskets.services.generation import GENERATION_WEEKS, generate_basket_deliveries
 from baskets.services.prepared_days import first_open_date
@@ -41,7 +42,7 @@ def subscribe(
     *,
     quantity: int = 1,
     agreed: bool,
-    co_holder=None,
+    co_holder_email: str = "",
     sharing: str = Sharing.ALONE,
     choice: dict[int, int] | None = None,
     today: date | None = None,
@@ -50,7 +51,9 @@ def subscribe(
     those left there (``baskets_left``: those already waiting go first), on the waiting list
     otherwise, even when a few baskets are left but fewer than they ask for. The place's row
     is locked while counting, so two members never both get the last place. A holder's
-    baskets start at the first day whose baskets are not prepared yet (``first_delivery_on``)."""
+    baskets start at the first day whose baskets are not prepared yet (``first_delivery_on``).
+    A co-holder's address is invited (``invite_co_holder``): the subscription is shared only
+    once they accept."""
     now = timezone.now()
     today = today or timezone.localdate(now)
     if not agreed:
@@ -65,10 +68,9 @@ def subscribe(
                 "closes": contract.signup_closes_on.strftime("%d/%m/%Y"),
             }
         )
-    if co_holder is not None and co_holder.pk == member.pk:
+    co_holder_email = (co_holder_email or "").strip()
+    if co_holder_email.casefold() == (member.email or "").casefold() and co_holder_email:
         raise SubscriptionRefused(_("The co-holder must be another household."))
-    if co_holder is None:
-        sharing = Sharing.ALONE
     place = (
         ContractPickupPoint.objects.select_for_update()
         .filter(contract=contract, pickup_point=pickup_point)
@@ -95,8 +97,6 @@ def subscribe(
                 contract=contract,
                 pickup_point=pickup_point,
                 member=member,
-                co_holder=co_holder,
-                sharing=sharing,
                 quantity=quantity,
                 state=state,
                 agreed_at=now,
@@ -104,6 +104,8 @@ def subscribe(
             )
     except IntegrityError as error:  # the same member signing up twice at once
         raise SubscriptionRefused(_("You are already subscribed to this contract.")) from error
+    if co_holder_email:
+        invite_co_holder(subscription, co_holder_email, sharing, now)
     if contract.kind == ContractKind.VARIABLE:
         record_usual_choice(subscription, choice)
     if state == SubscriptionState.ACTIVE:
@@ -267,8 +269,9 @@ def waiting_position(subscription: Subscription) -> int:
 @transaction.atomic
 def refresh_subscription_states(today: date | None = None) -> int:
     """Subscriptions follow the calendar: paused while a pause covers today, active again
-    after it, ended once their contract is over (waiting entries too). A few queries whatever
-    the number of subscriptions; running it twice changes nothing. Returns rows changed."""
+    after it, ended once their contract is over (waiting entries too); a sharing ended while
+    some days were prepared stops after them. A few queries whatever the number of
+    subscriptions; running it twice changes nothing. Returns rows changed."""
     today = today or timezone.localdate()
     pausing = Absence.objects.filter(
         subscription_id=OuterRef("pk"),
@@ -287,6 +290,7 @@ def refresh_subscription_states(today: date | None = None) -> int:
         contract__ends_on__lt=today,
         state__in=(*HOLDING_STATES, SubscriptionState.WAITING),
     ).update(state=SubscriptionState.ENDED, offer_expires_at=None)
+    changed += finish_ended_sharings(today)
     return changed
 
 

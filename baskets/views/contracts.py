@@ -85,7 +85,7 @@ class ContractDetailView(DetailView):
                     data["point"],
                     quantity=data["quantity"],
                     agreed=data["agreed"],
-                    co_holder=data["co_holder_email"],
+                    co_holder_email=data["co_holder_email"],
                     sharing=data.get("sharing") or "alone",
                     choice=data["choice"],
                 )
@@ -97,6 +97,17 @@ class ContractDetailView(DetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def tell_member(self, subscription: Subscription) -> None:
+        invited = subscription.co_holdings.first()
+        if invited is not None:
+            # The same words whether or not the address has an account here.
+            messages.info(
+                self.request,
+                _(
+                    "We emailed an invitation to share this basket to %(email)s: it is shared "
+                    "once they accept."
+                )
+                % {"email": invited.email},
+            )
         if subscription.state == SubscriptionState.WAITING:
             messages.warning(self.request, waiting_list_note(subscription))
         else:

@@ -14,7 +14,13 @@ from baskets.change_notes import first_basket_note, kept_baskets_note
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.errors import BasketError
 from baskets.forms import ChoiceForm, PauseForm, TransferForm
-from baskets.models import Subscription, SubscriptionState
+from baskets.models import (
+    LIVE_CO_HOLDING_STATES,
+    CoHolding,
+    CoHoldingState,
+    Subscription,
+    SubscriptionState,
+)
 from baskets.my_baskets import deliveries_by_month, place_messages, tell_member_near
 from baskets.selectors import (
     manages_any_contract,
@@ -69,6 +75,7 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
                         initial_quantities=delivery.chosen_quantities,
                         auto_id=f"choice-{sub.pk}-{delivery.day.pk}-%s",
                     )
+        attach_sharings(ctx["subscriptions"], user)
         ctx["offered"] = offered_baskets_for(user)
         ctx["taken"] = taken_baskets_for(user)
         ctx["past"] = past_deliveries(user)
@@ -100,6 +107,27 @@ class MyBasketsView(LoginRequiredMixin, TemplateView):
         ctx["taken_messages"] = placed.get("taken", [])
         for entry in ctx["subscriptions"]:
             entry.months = deliveries_by_month(entry.deliveries, open_anchors=set(placed))
+
+
+def attach_sharings(entries, user) -> None:
+    """Each subscription's sharing, running or invited (``entry.co_holding``), and for its
+    holder only, the last invitation declined (``entry.declined_invitation``). One query."""
+    latest = {}
+    for co_holding in CoHolding.objects.filter(
+        subscription__in=[entry.subscription for entry in entries]
+    ).order_by("invited_at", "pk"):
+        latest[co_holding.subscription_id] = co_holding
+    for entry in entries:
+        sub = entry.subscription
+        co_holding = latest.get(sub.pk)
+        is_live = co_holding is not None and co_holding.state in LIVE_CO_HOLDING_STATES
+        # An invitation is the holder's: the co-holder sees the sharing once they accepted.
+        if is_live and (sub.member_id == user.pk or co_holding.co_holder_id == user.pk):
+            entry.co_holding = co_holding
+        else:
+            entry.co_holding = None
+        declined = co_holding is not None and co_holding.state == CoHoldingState.DECLINED
+        entry.declined_invitation = co_holding if declined and sub.member_id == user.pk else None
 
 
 class MemberActionView(LoginRequiredMixin, View):

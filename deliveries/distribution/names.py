@@ -3,6 +3,8 @@ way a French list is read (É with E, not after Z)."""
 
 import unicodedata
 
+from marketplace.core.former_members import former_member_name
+
 
 def short_name(name: str) -> str:
     """Léa Guérin → Léa G.; a basket two households split, "Alice Martin / Bruno Dupont" →
@@ -11,6 +13,8 @@ def short_name(name: str) -> str:
 
 
 def _short(name: str) -> str:
+    if name == former_member_name():
+        return name
     first, *rest = name.split() or [""]
     return " ".join([first, *(f"{word[0]}." for word in rest if word)])
 

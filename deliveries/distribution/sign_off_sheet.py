@@ -8,7 +8,6 @@ by whoever may run the pickup list. Laid out like the other printed documents
 distribution of 60 households fits on two pages.
 """
 
-import csv
 import io
 import logging
 from datetime import datetime, timedelta
@@ -17,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
@@ -32,8 +30,10 @@ from deliveries.distribution.selectors.pickup_list import (
     prepare_handovers,
 )
 from deliveries.network.models import DayState, DistributionDay
+from marketplace.core.csv import csv_text
 from marketplace.core.emails import compose
 from marketplace.core.pdf import a4_document, build_with_footer
+from marketplace.core.sending import send_once
 
 logger = logging.getLogger(__name__)
 
@@ -124,20 +124,15 @@ def coordinator_emails(day: DistributionDay) -> list[str]:
 def _email_once(day: DistributionDay, recipients: list[str], now: datetime) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         message = _sheet_email(day, day_sheet(day), recipients)
-    # Built before the lock, which is then held only for sending: two runs at once both build,
-    # one sends.
-    with transaction.atomic():
-        unsent = (
-            DistributionDay.objects.select_for_update()
-            .filter(pk=day.pk, sign_off_sheet_sent_at=None)
-            .exclude(state=DayState.CANCELLED)
-            .exists()
-        )
-        if not unsent:
-            return False
-        message.send()
-        DistributionDay.objects.filter(pk=day.pk).update(sign_off_sheet_sent_at=now)
-    return True
+    # Built first, then sent once (``send_once``): two runs at once both build, one sends; a
+    # run after a worker died mid-send sends nothing more and logs it may not have been sent.
+    with send_once(f"sign-off-sheet:{day.pk}") as sending:
+        if sending:
+            message.send()
+    DistributionDay.objects.filter(pk=day.pk, sign_off_sheet_sent_at=None).update(
+        sign_off_sheet_sent_at=now
+    )
+    return sending
 
 
 def _sheet_email(
@@ -159,22 +154,19 @@ def _sheet_email(
 
 
 def _csv(sheet: PickupList) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Name"), _("Item"), _("For whom"), _("Details"), _("Collected")])
-    for household in sheet.households:
-        for line in household.lines:
-            writer.writerow(
-                [
-                    household.name,
-                    line.title,
-                    line.for_whom,
-                    ", ".join(line.details),
-                    _("yes") if line.is_collected else _("no"),
-                ]
-            )
-    return out.getvalue()
+    header = [_("Name"), _("Item"), _("For whom"), _("Details"), _("Collected")]
+    rows = (
+        [
+            household.name,
+            line.title,
+            line.for_whom,
+            ", ".join(line.details),
+            _("yes") if line.is_collected else _("no"),
+        ]
+        for household in sheet.households
+        for line in household.lines
+    )
+    return csv_text([header, *rows])
 
 
 def _pdf(sheet: PickupList) -> bytes:

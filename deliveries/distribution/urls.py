@@ -47,6 +47,16 @@ urlpatterns = [
     ),
     path("permanences/a-pourvoir/", shifts.UnstaffedDaysView.as_view(), name="unstaffed-days"),
     path(
+        "permanences/inscription/<int:pk>/accord/",
+        shifts.ShiftAnswerView.as_view(),
+        name="shift-approve",
+    ),
+    path(
+        "permanences/inscription/<int:pk>/refus/",
+        shifts.RefuseShiftView.as_view(),
+        name="shift-refuse",
+    ),
+    path(
         "jour/<int:pk>/emargement.<str:format>",
         sign_off.SignOffSheetView.as_view(),
         name="sign-off-sheet",

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deliveries.network.geocoding import locate_place
+from deliveries.network.geocoding import (
+    AddressSearchUnavailable,
+    TooManyAddressSearches,
+    locate_place,
+)
 from marketplace.core.forms import AccessibleFormMixin
 
 
@@ -16,6 +20,13 @@ class PickupPointFinderForm(AccessibleFormMixin, forms.Form):
     )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+
+    def __init__(self, *args, visitor: str | None = None, **kwargs):
+        """``visitor``: the visitor's address, for the limit on address searches."""
+        super().__init__(*args, **kwargs)
+        self.visitor = visitor
+        # An answer that holds only now (the geocoder busy or slow), not for the next visitor.
+        self.is_momentary = False
 
     def clean(self):
         data = super().clean()
@@ -32,7 +43,28 @@ class PickupPointFinderForm(AccessibleFormMixin, forms.Form):
         if not query:
             self.add_error("q", _("Type a postcode, a town or an address."))
             return data
-        found = locate_place(query)
+        try:
+            found = locate_place(query, visitor=self.visitor)
+        except TooManyAddressSearches:
+            self.is_momentary = True
+            self.add_error(
+                "q",
+                _(
+                    "You have searched for many addresses in a short time. Search by postcode "
+                    "or town, which always works, or try the address again in a minute."
+                ),
+            )
+            return data
+        except AddressSearchUnavailable:
+            self.is_momentary = True
+            self.add_error(
+                "q",
+                _(
+                    "The address search is not answering right now. Search by postcode or "
+                    "town, or try the address again in a moment."
+                ),
+            )
+            return data
         if found is None:
             self.add_error(
                 "q",

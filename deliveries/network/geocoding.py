@@ -15,21 +15,33 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from geopy.exc import GeopyError
+from geopy.adapters import RequestsAdapter
+from geopy.exc import GeocoderQueryError, GeopyError
 from geopy.geocoders import BANFrance, Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from marketplace.core.rate_limits import allow
+
 GAZETTEER_VERSION = 1
 GEOCODED_TIMEOUT = 30 * 24 * 60 * 60
 NOT_FOUND_TIMEOUT = 24 * 60 * 60
+ONLY_A_POSTCODE = re.compile(r"^[\d\s]*$")
+
+
+class AddressSearchUnavailable(Exception):
+    """The network geocoder did not answer in time, or failed: towns and postcodes still work."""
+
+
+class TooManyAddressSearches(Exception):
+    """This visitor asked the network geocoder too often in the last minute."""
 
 
 @dataclass(frozen=True)
@@ -147,16 +159,20 @@ class OfflineGazetteer(Geocoder):
         return locations[0] if exactly_one else locations
 
 
-def configured_geocoder() -> Geocoder:
-    """The geocoder for street addresses, as ``settings.GEOCODER`` says."""
+def configured_geocoder(*, retries: int = 2) -> Geocoder:
+    """The geocoder for street addresses, as ``settings.GEOCODER`` says. ``retries``: how many
+    times the HTTP client tries again a request that failed or timed out (geopy's default, 2,
+    for the background; none inside a visitor's request)."""
+    kwargs = {"user_agent": settings.GEOCODER_USER_AGENT, "timeout": 5}
+    if RequestsAdapter.is_available:
+        kwargs["adapter_factory"] = partial(RequestsAdapter, max_retries=retries)
     if settings.GEOCODER == "ban":
-        kwargs = {"user_agent": settings.GEOCODER_USER_AGENT, "timeout": 5}
         if settings.GEOCODER_BAN_URL:
             scheme, _, rest = settings.GEOCODER_BAN_URL.partition("://")
             kwargs.update(scheme=scheme, domain=rest.split("/", 1)[0])
         return BANFrance(**kwargs)
     if settings.GEOCODER == "nominatim":
-        return Nominatim(user_agent=settings.GEOCODER_USER_AGENT, timeout=5)
+        return Nominatim(**kwargs)
     return OfflineGazetteer()
 
 
@@ -166,27 +182,42 @@ def locate_town(query: str) -> Place | None:
     return places[0] if places else None
 
 
-def locate_place(query: str) -> tuple[float, float, str] | None:
+def locate_place(query: str, *, visitor: str | None = None) -> tuple[float, float, str] | None:
     """(latitude, longitude, label) of what a visitor typed: a town or a postcode from the
     gazetteer, otherwise an address through the configured geocoder (when it is not offline).
-    A geocoder that fails or times out counts as not found.
 
-    The geocoder's answers, found or not, are kept in the cache: addresses do not move, and
-    a rate-limited geocoder (Nominatim: one request a second) is asked once per address."""
+    Towns and postcodes never leave the site, and nothing else limits them. An address is asked
+    of the network geocoder inside the visitor's request, so: at most
+    ``FINDER_ADDRESS_SEARCHES_PER_MINUTE`` times a minute per ``visitor`` (their address;
+    raises ``TooManyAddressSearches``), with ``FINDER_GEOCODER_TIMEOUT`` seconds and no retry
+    (raises ``AddressSearchUnavailable`` when it times out or fails). A query the geocoder
+    refuses counts as not found.
+
+    The geocoder's answers, found or not, are kept in the cache and cost no lookup: addresses
+    do not move, and a rate-limited geocoder (Nominatim: one request a second) is asked once
+    per address."""
     place = locate_town(query)
     if place is not None:
         return place.latitude, place.longitude, f"{place.name} ({place.postcode})"
-    if settings.GEOCODER == "offline":
+    if settings.GEOCODER == "offline" or ONLY_A_POSTCODE.match(query):
         return None
     source = f"{settings.GEOCODER}:{normalise(query)}"
     key = "geocoded:" + hashlib.sha1(source.encode()).hexdigest()
     answer = cache.get(key)
     if answer is not None:
         return tuple(answer) or None
+    if not allow(
+        "address-search", visitor, limit=settings.FINDER_ADDRESS_SEARCHES_PER_MINUTE, seconds=60
+    ):
+        raise TooManyAddressSearches
     try:
-        location = configured_geocoder().geocode(query, exactly_one=True)
-    except GeopyError:
-        return None  # not kept: the geocoder may answer next time
+        location = configured_geocoder(retries=0).geocode(
+            query, exactly_one=True, timeout=settings.FINDER_GEOCODER_TIMEOUT
+        )
+    except GeocoderQueryError:
+        return None  # refused as malformed: not found, and not kept
+    except GeopyError as error:
+        raise AddressSearchUnavailable from error  # not kept: it may answer next time
     found = None
     if location is not None:
         found = (location.latitude, location.longitude, location.address)

@@ -41,13 +41,13 @@ def request_geocoding(point: PickupPoint) -> None:
 def request_geocoding_of(point_ids: list[int]) -> int:
     """Mark the points as being located and queue one geocoding task each, after commit.
 
-    A broker that is down is logged, not raised (``robust``): the points stay ``PENDING`` and
-    can be located again from the admin."""
+    A broker that is down delays the geocoding (the outbox keeps the tasks), never fails the
+    save: the points stay ``PENDING`` until then."""
     count = PickupPoint.objects.filter(pk__in=point_ids).update(
         geocoding_status=GeocodingStatus.PENDING
     )
     for point_id in point_ids:
-        queue_on_commit("deliveries.network.tasks.geocode_pickup_point", point_id, robust=True)
+        queue_on_commit("deliveries.network.tasks.geocode_pickup_point", point_id)
     return count
 
 

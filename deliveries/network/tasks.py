@@ -4,10 +4,11 @@ from celery import shared_task
 from django.conf import settings
 from geopy import exc as geopy_errors
 
+from marketplace.core.beat import BeatTask
 from marketplace.core.tasks import queue
 
 
-@shared_task(acks_late=True)
+@shared_task(base=BeatTask, acks_late=True)
 def materialise_calendar(pickup_point_ids: list[int] | None = None) -> int:
     """Keep the distribution calendar 8 weeks ahead (beat, daily; and after a schedule or a
     closure changes). Returns how many days were created or changed."""

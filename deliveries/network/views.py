@@ -17,6 +17,7 @@ from deliveries.network.chosen_day import open_day, remember_day
 from deliveries.network.forms import PickupPointFinderForm
 from deliveries.network.selectors import nearest_pickup_points
 from marketplace.core.catalogue_cache import CSRF_PLACEHOLDER
+from marketplace.core.client_address import client_address
 from marketplace.core.page_cache import AnonymousPageCacheMixin
 
 Order = get_model("order", "Order")
@@ -28,15 +29,17 @@ class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
     visitor gets the whole page from the cache."""
 
     template_name = "deliveries/finder.html"
+    page_parameters = FINDER_FIELDS
     part: finder_cache.RenderedPart | None = None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        # Bound to any query string, as a form on request.GET is; only its own fields count.
+        # Bound when the query string has one of its fields (even empty: "type a postcode");
+        # any other parameter (utm_source…) leaves the page as it is.
         params = {
             name: self.request.GET[name] for name in FINDER_FIELDS if name in self.request.GET
         }
-        is_bound = bool(self.request.GET)
+        is_bound = bool(params)
         ctx["finder_html"], self.part = finder_cache.cached_part(
             self.request,
             ["finder", is_bound, sorted(params.items())],
@@ -47,8 +50,9 @@ class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
 
     def render_main(self, params: dict | None) -> tuple[str, bool, datetime | None]:
         """The HTML of the form and what it found, whether it lists points, and the earliest
-        cut-off it shows (after which it is out of date)."""
-        form = PickupPointFinderForm(params)
+        cut-off it shows (after which it is out of date; now, if it holds for this visitor only
+        at this moment: their address searches over the limit, the geocoder not answering)."""
+        form = PickupPointFinderForm(params, visitor=client_address(self.request))
         ctx = {"form": form, "csrf_placeholder": CSRF_PLACEHOLDER}
         if form.is_valid():
             latitude, longitude, label = form.cleaned_data["place"]
@@ -56,6 +60,8 @@ class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
             ctx["results"] = nearest_pickup_points(latitude, longitude, limit=10)
             ctx["map_data"] = self.map_data(ctx["results"], latitude, longitude, label)
         cutoffs = [entry.next_day.cutoff_at for entry in ctx.get("results", ()) if entry.next_day]
+        if form.is_momentary:
+            cutoffs.append(timezone.now())
         html = render_to_string("deliveries/partials/finder_main.html", ctx)
         return html, bool(ctx.get("results")), min(cutoffs, default=None)
 

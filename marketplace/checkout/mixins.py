@@ -4,7 +4,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 from deliveries.network.services import record_pickup
 from marketplace.checkout.services import lock_for_day
-from marketplace.checkout.tasks import send_order_confirmation
+from marketplace.core.tasks import queue_on_commit
 from marketplace.shipping.methods import day_id_of
 
 
@@ -25,4 +25,5 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
             return order
 
     def send_order_placed_email(self, order):
-        send_order_confirmation.delay_on_commit(order.pk)
+        # Through the outbox: a broker that is down delays the email, never fails the order.
+        queue_on_commit("marketplace.checkout.tasks.send_order_confirmation", order.pk)

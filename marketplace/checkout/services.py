@@ -11,6 +11,7 @@ from oscar.core.loading import get_class, get_model
 from deliveries.network.errors import DayNotOpenForOrders
 from deliveries.network.services import lock_day_open_for_orders, record_pickup
 from marketplace.checkout.selectors import order_pickup_details
+from marketplace.core.sending import send_once
 from marketplace.partner.stock import lock_and_check_stock
 from marketplace.shipping.methods import PickupSlot
 from marketplace.shop_setup import pay_at_pickup_source_type
@@ -27,15 +28,11 @@ Selector = get_class("partner.strategy", "Selector")
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def send_order_confirmation_email(order_id: int) -> None:
-    """Email the member their order. Once only: a second call for the same order does nothing.
-
-    The order row is locked so that two workers running the task at once send one email.
-    """
-    order = (
-        Order.objects.select_for_update(of=("self",)).select_related("user").filter(pk=order_id)
-    ).first()
+    """Email the member their order. Once only, even when a worker dies mid-send
+    (``send_once``): a second call for the same order does nothing, and one after a crash
+    logs that it may not have been sent."""
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
     if order is None:
         logger.warning("Order %s is gone; no confirmation to send.", order_id)
         return
@@ -54,8 +51,10 @@ def send_order_confirmation_email(order_id: int) -> None:
         + reverse("customer:order", kwargs={"order_number": order.number}),
     }
     # In the site's language, like every email we send (the worker has no request to follow).
-    with translation.override(settings.LANGUAGE_CODE):
-        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
+    with send_once(f"order-confirmation:{order.pk}") as sending:
+        if sending:
+            with translation.override(settings.LANGUAGE_CODE):
+                OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)
 
 
 def lock_for_day(basket, day_id: int, at=None):

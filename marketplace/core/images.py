@@ -28,6 +28,10 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 logger = logging.getLogger(__name__)
 
+# Pillow's own guard, for every image it opens (the card copies too): it warns above this many
+# pixels and refuses above twice as many. prepare_photo refuses uploads above it, before decoding.
+Image.MAX_IMAGE_PIXELS = settings.MAX_PHOTO_PIXELS
+
 
 class _Url:
     def __init__(self, url: str):
@@ -104,6 +108,24 @@ class UploadSizedThumbnailer(AbstractThumbnailer):
             logger.warning("Could not delete the card copy of %s", name, exc_info=True)
 
 
+def not_an_image() -> ValidationError:
+    return ValidationError(
+        _("This file is not an image we can read. Send a JPEG, PNG or WebP photo."),
+        code="not_an_image",
+    )
+
+
+def too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _(
+            "This photo has too many pixels: the limit is %(limit)s megapixels. Send a smaller "
+            "copy (the “medium” size of a phone or a camera is plenty)."
+        )
+        % {"limit": settings.MAX_PHOTO_PIXELS // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
 def prepare_photo(upload) -> InMemoryUploadedFile:
     """Check that an upload is a real photo of a sane size and return it as a resized JPEG."""
     if upload.size > settings.MAX_PHOTO_BYTES:
@@ -116,16 +138,25 @@ def prepare_photo(upload) -> InMemoryUploadedFile:
             code="too_large",
         )
     try:
-        image = Image.open(upload)
+        image = Image.open(upload)  # reads the header only: the size, not the pixels
         image_format = image.format
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ValidationError(
-            _("This file is not an image we can read. Send a JPEG, PNG or WebP photo."),
-            code="not_an_image",
-        ) from error
+    except Image.DecompressionBombError as error:  # more than twice MAX_IMAGE_PIXELS
+        raise too_many_pixels() from error
+    except (UnidentifiedImageError, OSError) as error:
+        raise not_an_image() from error
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(_("Send a JPEG, PNG or WebP photo."), code="bad_format")
+    width, height = image.size
+    if width * height > settings.MAX_PHOTO_PIXELS:
+        # Refused before decoding: a 400 KB PNG of 12,000 × 12,000 pixels takes 1.6 GB once
+        # decoded and converted.
+        raise too_many_pixels()
+    if image_format == "JPEG":
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decoded at 1/2, 1/4 or 1/8 scale if larger
+    try:
+        image.load()
+    except (OSError, Image.DecompressionBombError) as error:
+        raise not_an_image() from error
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = BytesIO()

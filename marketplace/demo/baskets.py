@@ -7,6 +7,7 @@ Once only: nothing happens if the demo contracts already exist.
 """
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +20,8 @@ from oscar.core.loading import get_model
 
 from baskets.models import (
     BasketPlan,
+    CoHolding,
+    CoHoldingState,
     Contract,
     ContractKind,
     ContractPickupPoint,
@@ -376,6 +379,17 @@ def _share_in_turns(first_member, thabor: list, subscriptions) -> None:
     if neighbour is not None:
         shared.co_holder, shared.sharing = neighbour, Sharing.ALTERNATE
         shared.save(update_fields=["co_holder", "sharing"])
+        # As if the neighbour had accepted the invitation: either may end the sharing.
+        CoHolding.objects.create(
+            subscription=shared,
+            email=neighbour.email,
+            sharing=Sharing.ALTERNATE,
+            token=secrets.token_urlsafe(32),
+            state=CoHoldingState.ACCEPTED,
+            invited_at=shared.agreed_at,
+            answered_at=shared.agreed_at,
+            co_holder=neighbour,
+        )
 
 
 def _a_choice(contract: Contract, rng: random.Random) -> dict[int, int]:

@@ -26,6 +26,8 @@ class MemberProfile(models.Model):
     )
     # When an account without a name was asked for one at sign-in: it is asked once only.
     name_requested_at = models.DateTimeField(null=True, editable=False)
+    # The member closed their account: the user row stays, emptied, for the records.
+    deleted_at = models.DateTimeField(_("account closed at"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("member profile")

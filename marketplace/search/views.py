@@ -75,6 +75,7 @@ def render_product_grid(products, *, page_number, day_id=None, extra=None) -> st
 
 class CatalogueView(AnonymousPageCacheMixin, TemplateView):
     template_name = "marketplace/search/browse.html"
+    page_parameters = ("q", "sort_by", "page")
     category = None
 
     def get(self, request, *args, **kwargs):

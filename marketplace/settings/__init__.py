@@ -5,6 +5,7 @@ broker on the filesystem, the offline geocoder, console email, pay at pickup.
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,8 +74,11 @@ INSTALLED_APPS = [
     "haystack",
     "treebeard",
     "django_tables2",
+    # Sign-in failures counted per account and per address (marketplace.members.sign_in_limits).
+    "axes",
     # After Oscar's apps: MarketplaceConfig.ready() adjusts their signal receivers.
     "marketplace",
+    "marketplace.core",
     "marketplace.members",
     "producers",
     "baskets",
@@ -91,6 +95,8 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in the URL or a form: 400, before PostgreSQL makes a 500 of it.
+    "marketplace.core.malformed_input.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last: turns a locked-out sign-in into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -152,16 +160,32 @@ REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", REDIS_URL)
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: reads miss and writes are dropped, pages come from the database.
+            "BACKEND": "marketplace.core.cache.TolerantRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cc"),
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Capped: each process keeps at most this many entries (pages of 30–60 KB), dropping a third
+    # of them, the least recently used, when full.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
+        }
+    }
+# Sessions in the database, read through Redis when the cache is Redis (shared by every process;
+# a copy that may have gone stale while Redis was away is removed when it answers again:
+# marketplace.core.cache); without Redis, from the database alone: each process's local memory
+# would keep a session another process signed out.
+SESSION_ENGINE = (
+    "marketplace.core.sessions.cached_db" if REDIS_CACHE_URL else "marketplace.core.sessions.db"
+)
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses every password while an account or an address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -173,6 +197,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "/"
+# Wrong passwords (django-axes, counted in the database): an account is locked after
+# AXES_FAILURE_LIMIT in a row, an address (an AMAP's shared wifi) after
+# SIGN_IN_ADDRESS_FAILURE_LIMIT, each for AXES_COOLOFF_TIME after the last failure.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ACCOUNT_FAILURE_LIMIT", "5"))
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "marketplace.members.sign_in_limits.AccountAndAddressHandler"
+# Oscar's sign-in passes the email as authenticate()'s "username"; counted lower-cased.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "marketplace.members.sign_in_limits.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "marketplace.core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "marketplace.members.views.locked_out"
+# Tries during a lockout change nothing: the wait the page announces stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins are not recorded (no log of members' addresses and browsers).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the visitor's address is the
+# N-th from its end; 0: REMOTE_ADDR, and the header (which anyone can send) is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -194,6 +239,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Product photos are resized when uploaded; larger files are refused before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 5 * 1024 * 1024))
+# Pixels, checked before a photo is decoded: 30 million takes the 24–26 megapixel photos of a
+# camera and costs about 100 MB to resize; decoded, a 400 KB PNG of 12,000 × 12,000 took 1.6 GB.
+MAX_PHOTO_PIXELS = int(os.environ.get("MAX_PHOTO_PIXELS", 30_000_000))
 
 # Email: console unless an SMTP host is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -218,8 +266,16 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        # A task taken by a worker that died is handed out again after this many seconds (kombu's
+        # default is an hour); every task must finish well within it (CELERY_TASK_TIME_LIMIT).
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+        # Publishing to a broker that is down fails in seconds, not minutes: the outbox keeps
+        # the task (marketplace/core/outbox.py).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 else:
     for sub in ("out", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -233,6 +289,15 @@ else:
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Well within the visibility timeout, so a slow task is never handed to a second worker.
+CELERY_TASK_TIME_LIMIT = 150
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
@@ -248,6 +313,10 @@ GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 GEOCODER_RATE_LIMIT = os.environ.get(
     "GEOCODER_RATE_LIMIT", "1/s" if GEOCODER == "nominatim" else "40/s"
 )
+# The finder asks the geocoder for addresses (never for towns or postcodes: the gazetteer
+# knows them) inside the visitor's request: a short wait, no retry, and a few per visitor.
+FINDER_GEOCODER_TIMEOUT = float(os.environ.get("FINDER_GEOCODER_TIMEOUT", "3"))
+FINDER_ADDRESS_SEARCHES_PER_MINUTE = int(os.environ.get("FINDER_ADDRESS_SEARCHES_PER_MINUTE", "10"))
 # The finder's map: tiles are fetched by the visitor's browser; empty = markers on a blank map.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
@@ -264,6 +333,10 @@ OSCAR_SHOP_TAGLINE = _("Local producers and AMAPs")
 OSCAR_DEFAULT_CURRENCY = "EUR"
 OSCAR_HOMEPAGE = "/"
 OSCAR_ALLOW_ANON_CHECKOUT = False
+# Product reviews are off (issue 14: Oscar's defaults published anonymous ones at once): their
+# URLs answer 404 (marketplace/urls.py); should they come back, members only, moderated.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 OSCAR_PRODUCTS_PER_PAGE = int(os.environ.get("PRODUCTS_PER_PAGE", "24"))
 OSCAR_THUMBNAILER = "marketplace.core.images.UploadSizedThumbnailer"
 OSCAR_MISSING_IMAGE_URL = "placeholder.svg"
@@ -290,9 +363,13 @@ HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.
 # Catalogue pages read the database directly (marketplace.search); nothing to index.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
+# No email address, searched address or position in the logs (marketplace/core/log_redaction.py);
+# runserver's request lines too go through it, without their query strings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "marketplace.core.log_redaction.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,6 +1,9 @@
 """Production settings: the defaults hardened. Every value still comes from the environment."""
 
 import os
+from urllib.parse import urlsplit
+
+from csp.constants import NONE, SELF
 
 from marketplace.settings import *  # noqa: F403
 from marketplace.settings import env_bool
@@ -28,4 +31,52 @@ MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "django.middleware.gzip.GZipMiddleware",
+)
+
+
+def origin_of(url: str) -> list[str]:
+    """The host a URL setting points at, as a CSP source (``https://tile.example.org``); none
+    for a URL on the site itself. Leaflet's ``{s}`` subdomain placeholder becomes ``*``."""
+    parts = urlsplit(url or "")
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"]
+
+
+# What a page may load and run (issue 14): scripts and styles from the site's own files only, no
+# inline script, no style attribute (our templates use classes; Oscar's dashboard and the Django
+# admin are relaxed in marketplace/core/security_headers.py); images from the site, data: URIs
+# (Bootstrap's form icons) and the map's tile server (MAP_TILE_URL).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *origin_of(MAP_TILE_URL), *origin_of(MEDIA_URL)],  # noqa: F405
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The features no page uses, refused; the finder's "use my position" asks for the position
+# (payment stays off until the site takes payments).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "geolocation": ["self"],
+}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "marketplace.core.security_headers.ContentSecurityPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("marketplace.core.security_headers.ContentSecurityPolicyMiddleware") + 1,
+    "marketplace.core.security_headers.PermissionsPolicyMiddleware",
 )

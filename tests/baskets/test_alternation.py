@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from baskets.models import Sharing
 from baskets.selectors import pickup_list_baskets
-from baskets.services import generate_basket_deliveries, skip_delivery, subscribe
+from baskets.services import generate_basket_deliveries, skip_delivery
 from deliveries.distribution.selectors.pickup_list import pickup_list
 from deliveries.models import Closure, DayState, DistributionDay
 from deliveries.network.services import materialise_distribution_days
 from tests.baskets.calendar import DEC_1, DEC_8, DEC_15, DEC_22, PARIS_NOW, SIGN_UP_DAY, season
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory
+from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, subscribe_shared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
@@ -32,7 +32,7 @@ def point_with(frequency="weekly", **point):
 def alternating(point, sharing=Sharing.ALTERNATE, **contract):
     lea = UserFactory(first_name="Léa", last_name="Guérin")
     hugo = UserFactory(first_name="Hugo", last_name="Le Bihan")
-    subscription = subscribe(
+    subscription = subscribe_shared(
         lea,
         season(point, **contract),
         point,
@@ -156,7 +156,7 @@ def test_abbreviated_names_keep_both_households_of_a_split_basket():
     point = point_with(abbreviate_names=True)
     alice = UserFactory(first_name="Alice", last_name="Martin")
     bruno = UserFactory(first_name="Bruno", last_name="Dupont")
-    subscribe(
+    subscribe_shared(
         alice,
         season(point),
         point,

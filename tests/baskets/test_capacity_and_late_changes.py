@@ -31,6 +31,7 @@ from baskets.tasks import generate_chunk_deliveries, offer_free_places
 from deliveries.models import DistributionDay
 from marketplace.shop_setup import ensure_shop_basics
 from tests.baskets.calendar import DEC_1, DEC_8, DEC_15, PARIS_NOW, SIGN_UP_DAY, season
+from tests.baskets.test_confirmations import english
 from tests.clock import PARIS
 from tests.factories import UserFactory
 
@@ -48,12 +49,6 @@ def shop(db):
 
 def text(response) -> str:
     return html.unescape(response.content.decode())
-
-
-def english(client):
-    """Pages in English: the French catalogue is merged separately."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def sign_up(contract, point, quantity=1, member=None):

@@ -11,7 +11,13 @@ from django.utils import formats, translation
 
 from baskets.contract_pdf import contract_summary_pdf
 from baskets.services import contract_delivery_dates, subscribe
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.factories import (
+    PickupPointFactory,
+    ScheduleFactory,
+    UserFactory,
+    contract_at,
+    subscribe_shared,
+)
 
 SIGN_UP_DAY = dt.date(2026, 2, 10)
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-02-10 10:05")]
@@ -76,7 +82,7 @@ def test_summary_lists_every_delivery_date_of_the_season(point):
 def test_summary_shows_the_co_holder_and_how_they_share(point):
     contract = season(point, 12)
     co_holder = UserFactory(first_name="Jean", last_name="Morel")
-    subscription = subscribe(
+    subscription = subscribe_shared(
         UserFactory(),
         contract,
         point,
@@ -109,7 +115,7 @@ def test_summary_states_the_commitments_and_when_the_terms_were_agreed(point):
 
 def test_a_forty_week_season_fits_on_two_pages(point):
     contract = season(point, 40)
-    subscription = subscribe(
+    subscription = subscribe_shared(
         UserFactory(first_name="Marie-Christine", last_name="de La Tour d'Auvergne"),
         contract,
         point,

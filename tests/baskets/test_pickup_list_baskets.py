@@ -37,7 +37,7 @@ from tests.baskets.calendar import (
     season,
     tuesdays,
 )
-from tests.factories import PickupPointFactory, UserFactory
+from tests.factories import PickupPointFactory, UserFactory, subscribe_shared
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
@@ -265,7 +265,7 @@ def test_a_shared_basket_shows_whose_turn_it_is(point, contract):
     member = UserFactory(first_name="Léa", last_name="Guérin")
     neighbour = UserFactory(first_name="Hugo", last_name="Le Bihan")
     other = UserFactory(first_name="Inès", last_name="Morvan")
-    subscribe(
+    subscribe_shared(
         member,
         contract,
         point,
@@ -274,7 +274,7 @@ def test_a_shared_basket_shows_whose_turn_it_is(point, contract):
         sharing="alternate",
         today=SIGN_UP_DAY,
     )
-    subscribe(
+    subscribe_shared(
         other, contract, point, agreed=True, co_holder=member, sharing="split", today=SIGN_UP_DAY
     )
     generate_basket_deliveries([point.pk], DEC_1, DEC_8)

@@ -11,7 +11,13 @@ from baskets.models import PlanFrequency, Subscription, SubscriptionState
 from baskets.services import contract_delivery_dates, subscribe
 from deliveries.models import Closure
 from tests.baskets.calendar import PARIS_NOW, SIGN_UP_DAY, season
-from tests.factories import PickupPointFactory, ScheduleFactory, UserFactory, contract_at
+from tests.factories import (
+    PickupPointFactory,
+    ScheduleFactory,
+    UserFactory,
+    contract_at,
+    subscribe_shared,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now(PARIS_NOW)]
 
@@ -51,7 +57,7 @@ def test_member_subscribes_and_gets_a_place(point):
     contract = season(point)
     member, neighbour = UserFactory(), UserFactory()
 
-    subscription = subscribe(
+    subscription = subscribe_shared(
         member,
         contract,
         point,
@@ -133,7 +139,9 @@ def test_the_co_holder_is_another_household(point):
     member = UserFactory()
 
     with pytest.raises(SubscriptionRefused, match="autre foyer"):
-        subscribe(member, contract, point, agreed=True, co_holder=member, today=SIGN_UP_DAY)
+        subscribe(
+            member, contract, point, agreed=True, co_holder_email=member.email, today=SIGN_UP_DAY
+        )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")

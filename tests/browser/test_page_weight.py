@@ -9,21 +9,13 @@ Budgets (issue 12): the catalogue and the pickup list transfer under 150 KiB on 
 under 20 KiB on the next one.
 """
 
-import json
-import os
-import secrets
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
-from django.test.testcases import LiveServerThread
 from django.urls import reverse
 
 from marketplace.shop_setup import ensure_shop_basics
-from tests.browser.conftest import CHROMIUM, PHONE
+from tests.browser.conftest import PHONE
 from tests.browser.page_weight import (
     FIRST_VISIT_BUDGET,
     KIB,
@@ -32,51 +24,19 @@ from tests.browser.page_weight import (
     describe_requests,
     total_bytes,
 )
+from tests.browser.production import live_server, production_settings
 from tests.deliveries.distribution_day import day_under_way
 from tests.factories import UserFactory, product_for
 
 pytestmark = pytest.mark.browser
 
-# Run under the production settings: collect the static files, then say how they are served.
-COLLECT = """
-import json
-import django
-from django.conf import settings
-from django.core.management import call_command
-
-django.setup()
-call_command("collectstatic", interactive=False, verbosity=0)
-print(json.dumps({
-    "STATIC_ROOT": str(settings.STATIC_ROOT),
-    "STORAGES": settings.STORAGES,
-    "MIDDLEWARE": settings.MIDDLEWARE,
-    "WHITENOISE_USE_FINDERS": settings.WHITENOISE_USE_FINDERS,
-}))
-"""
-
 
 @pytest.fixture(scope="module")
 def production_static(tmp_path_factory):
-    """The production settings' static handling, with the files collected (about 20 s)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not installed: apt-get install chromium")
+    """The production settings' static handling, with the files collected."""
+    names = ["STATIC_ROOT", "STORAGES", "MIDDLEWARE", "WHITENOISE_USE_FINDERS"]
     var_dir = tmp_path_factory.mktemp("production")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "VAR_DIR": str(var_dir),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", COLLECT],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return production_settings(names, collect_static=True, VAR_DIR=str(var_dir))
 
 
 @pytest.fixture
@@ -88,28 +48,9 @@ def production_server(production_static, settings, transactional_db):
     settings.MIDDLEWARE = production_static["MIDDLEWARE"]
     settings.WHITENOISE_USE_FINDERS = production_static["WHITENOISE_USE_FINDERS"]
     settings.WHITENOISE_AUTOREFRESH = False
-    shared = {
-        connection.alias: connection
-        for connection in connections.all()
-        if connection.vendor == "sqlite" and connection.is_in_memory_db()
-    }
     # No static handler in front of the site: WhiteNoise answers /static/ as in production.
-    thread = LiveServerThread(
-        "127.0.0.1", static_handler=lambda handler: handler, connections_override=shared
-    )
-    thread.daemon = True
-    for connection in shared.values():
-        connection.inc_thread_sharing()
-    thread.start()
-    thread.is_ready.wait()
-    try:
-        if thread.error:
-            raise thread.error
-        yield f"http://{thread.host}:{thread.port}"
-    finally:
-        thread.terminate()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
+    with live_server(static_handler=lambda handler: handler) as url:
+        yield url
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from deliveries.network.tasks import materialise_calendar
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import PackingList
 from tests.baskets.calendar import DEC_8, PARIS_NOW, SIGN_UP_DAY, season, tuesdays
-from tests.factories import PickupPointFactory, UserFactory, product_for
+from tests.factories import PickupPointFactory, UserFactory, product_for, subscribe_shared
 from tests.ordering import choose_and_order, fill_cart
 
 Order = get_model("order", "Order")
@@ -75,7 +75,7 @@ def world(client, point, producer, other_producer):
     vegetables = season(point, plan__name="Petit panier de légumes")
     eggs = season(point, plan__name="Œufs", capacity=1)
     holder, co_holder = person("titulaire@example.org"), person("cotitulaire@example.org")
-    shared = subscribe(
+    shared = subscribe_shared(
         holder,
         vegetables,
         point,

@@ -6,7 +6,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from deliveries.network import geocoding
-from deliveries.network.geocoding import locate_place
+from deliveries.network.geocoding import AddressSearchUnavailable, locate_place
 
 
 class FakeGeocoder:
@@ -28,7 +28,7 @@ def geocoder(settings, monkeypatch):
 
     def install(*answers):
         fake = FakeGeocoder(answers)
-        monkeypatch.setattr(geocoding, "configured_geocoder", lambda: fake)
+        monkeypatch.setattr(geocoding, "configured_geocoder", lambda **kwargs: fake)
         return fake
 
     return install
@@ -58,7 +58,8 @@ def test_an_unknown_address_is_not_asked_again(geocoder):
 def test_a_geocoder_that_is_down_is_asked_again_next_time(geocoder):
     fake = geocoder(GeocoderUnavailable("down"), HALLES)
 
-    assert locate_place("2 rue des Halles, Bruz") is None
+    with pytest.raises(AddressSearchUnavailable):
+        locate_place("2 rue des Halles, Bruz")
     assert locate_place("2 rue des Halles, Bruz") == (48.0251, -1.7462, HALLES.address)
     assert len(fake.asked) == 2
 

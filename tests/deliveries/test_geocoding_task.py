@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -75,6 +77,7 @@ class FakeBAN:
     def __init__(self):
         self.replies: list = ["found"]
         self.queries: list[str] = []
+        self.answered = 0  # requests answered, or left hanging until the test ended
         self.released = threading.Event()
 
     def reply_to(self, handler: BaseHTTPRequestHandler) -> None:
@@ -105,13 +108,15 @@ class QuietServer(ThreadingHTTPServer):
         pass  # a client that timed out and hung up is what some tests want
 
 
-@pytest.fixture
-def ban(settings, monkeypatch):
+@contextmanager
+def ban_server(settings, monkeypatch) -> Iterator[FakeBAN]:
+    """A ``FakeBAN`` on a port of 127.0.0.1, set as the site's geocoder."""
     fake = FakeBAN()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             fake.reply_to(self)
+            fake.answered += 1
 
         def log_message(self, format, *args):
             pass
@@ -123,12 +128,20 @@ def ban(settings, monkeypatch):
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     settings.GEOCODER = "ban"
     settings.GEOCODER_BAN_URL = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.GEOCODER_TIMEOUT = 2
-    yield fake
-    fake.released.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    try:
+        yield fake
+    finally:
+        fake.released.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def ban(settings, monkeypatch):
+    with ban_server(settings, monkeypatch) as fake:
+        settings.GEOCODER_TIMEOUT = 2
+        yield fake
 
 
 @pytest.fixture
@@ -336,6 +349,7 @@ def form_data(point=None, **changes):
         "access_notes": "",
         "capacity": "60",
         "volunteers_needed": "2",
+        "volunteer_sign_up": "members",
         "shift_changes_close_hours": "24",
         "contact_email": "",
         "phone": "",
@@ -353,6 +367,7 @@ def form_data(point=None, **changes):
             latitude="" if point.latitude is None else str(point.latitude),
             longitude="" if point.longitude is None else str(point.longitude),
             capacity=str(point.capacity),
+            volunteer_sign_up=point.volunteer_sign_up,
         )
     for inline in ("schedules", "closures"):
         data.update(

@@ -1,4 +1,4 @@
-"""Services queue tasks by name (marketplace/core/tasks.py): a web process, which has imported
+"""Services queue tasks by name (marketplace/core/outbox.py): a web process, which has imported
 none of the tasks modules, still finds the task (only a worker autodiscovers them all)."""
 
 import subprocess
@@ -9,7 +9,7 @@ from django.conf import settings
 SCRIPT = """
 import django
 django.setup()
-from marketplace.core.tasks import task_named
+from marketplace.core.outbox import task_named
 print(task_named("baskets.tasks.notify_ending").name)
 print(task_named("deliveries.distribution.tasks.notify_calendar_changes").name)
 """

@@ -301,8 +301,9 @@ def test_the_baskets_page_queries_do_not_grow_with_subscriptions(
         )
     client.force_login(producer_user)
 
-    # the counts, the plans and compositions, and the past two weeks' collected counts
-    with django_assert_max_num_queries(13):
+    # the session and user, the counts, the plans and compositions, and the past two weeks'
+    # collected counts
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("producer_space:baskets"))
 
     assert count_on(response, first_delivery)[2] == subscribers

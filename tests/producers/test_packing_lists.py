@@ -116,10 +116,10 @@ def test_producer_sees_their_packing_list_and_downloads_it(
     assert ordered_day.pickup_point.name in index
     assert "Awa Diallo" in page.content.decode()
     assert "Tomme" not in page.content.decode()
-    rows = list(csv.reader(io.StringIO(csv_file.content.decode()), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + 3  # header, Awa's carrots, the member's carrots and eggs
     assert {row[5] for row in rows[1:]} == {"Carottes", "Œufs"}
-    assert csv_file["Content-Type"] == "text/csv"
+    assert csv_file["Content-Type"] == "text/csv; charset=utf-8"
     assert pdf_file.content.startswith(b"%PDF")
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deliveries.network.models.days import DistributionDay
@@ -21,6 +22,18 @@ class VolunteerShift(models.Model):
         verbose_name=_("volunteer"),
     )
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    # A sign-up waiting for a coordinator (points that ask it) has none: it grants nothing yet.
+    approved_at = models.DateTimeField(
+        _("approved at"), null=True, blank=True, default=timezone.now
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     # The day was cancelled and the volunteer told they need not come: the row stays so that
     # their history shows the shift and its cancelled day.
@@ -40,3 +53,7 @@ class VolunteerShift(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} – {self.distribution_day}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

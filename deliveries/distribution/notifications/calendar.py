@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from deliveries.distribution.notifications.cancellations import notify_everyone_of_cancelled_days
 from deliveries.network.models import PickupOrder
 from marketplace.core.emails import compose, send_all
+from marketplace.core.sending import send_once
 
 Order = get_model("order", "Order")
 
@@ -32,9 +33,16 @@ def notify_members_of_calendar_changes(
         email = pickup.order.user.email if pickup.order.user else pickup.order.email
         if email:
             by_member_day[(email, pickup.distribution_day_id)].append(pickup)
-    messages = [_message("moved", email, orders) for (email, _day), orders in by_member_day.items()]
-    send_all(messages)
-    return len(messages) + notify_everyone_of_cancelled_days(cancelled_day_ids, cancelled_order_ids)
+    sent = 0
+    for (email, day_id), orders in by_member_day.items():
+        # Once per person and move, even when the task runs twice or a worker dies mid-send.
+        moved_to = timezone.localtime(orders[0].distribution_day.starts_at)
+        key = f"day-moved:{day_id}:{moved_to:%Y%m%dT%H%M}:order-{orders[0].order_id}"
+        with send_once(key) as sending:
+            if sending:
+                send_all([_message("moved", email, orders)])
+                sent += 1
+    return sent + notify_everyone_of_cancelled_days(cancelled_day_ids, cancelled_order_ids)
 
 
 def _message(template: str, email: str, pickups: list[PickupOrder]) -> EmailMultiAlternatives:

@@ -4,9 +4,9 @@ co-holders (their baskets are not delivered, not charged, not counted as absence
 took a basket someone offered, the day's volunteers (their shift is released), and producers
 whose packing list was already sent.
 
-The day records the notice under its row lock, in the transaction that decides and sends the
-emails: the calendar made again, or the task run twice, sends nothing more; a mail server that
-fails rolls the mark back and the next run tries again.
+Each day's emails go out once (``send_once``), then the day records the notice: the calendar
+made again, the task run twice, or a run after a worker died mid-send, sends nothing more; a
+mail server that fails leaves the day unmarked and the next run tries again.
 """
 
 from collections import defaultdict
@@ -24,6 +24,7 @@ from baskets.selectors import person_name
 from deliveries.distribution.models import VolunteerShift
 from deliveries.network.models import DayState, DistributionDay, PickupOrder
 from marketplace.core.emails import compose, send_all
+from marketplace.core.sending import send_once, times_sent
 from producers.models import PackingList
 from producers.packing import producer_recipients
 
@@ -95,27 +96,44 @@ def notify_everyone_of_cancelled_days(
     )
     if not day_ids:
         return 0
-    with transaction.atomic():
-        days = list(
-            DistributionDay.objects.select_for_update(of=("self",))
-            .filter(pk__in=day_ids, state=DayState.CANCELLED, cancellation_notified_at__isnull=True)
-            .select_related("pickup_point")
-            .order_by("pk")
+    days = (
+        DistributionDay.objects.filter(
+            pk__in=day_ids, state=DayState.CANCELLED, cancellation_notified_at__isnull=True
         )
-        if not days:
-            return 0
-        by_pk = {day.pk: day for day in days}
-        messages = [
-            _message("day_cancelled", {**_day_context(by_pk[day_id]), **vars(notice)}, email)
-            for (day_id, email), notice in _notices(days, cancelled_order_ids).items()
-        ]
-        messages += _producer_messages(days, by_pk)
-        send_all(messages)
-        VolunteerShift.objects.filter(distribution_day__in=days, released_at__isnull=True).update(
-            released_at=now
-        )
-        DistributionDay.objects.filter(pk__in=by_pk).update(cancellation_notified_at=now)
-    return len(messages)
+        .select_related("pickup_point")
+        .order_by("pk")
+    )
+    return sum(_notify_of_cancelled_day(day, cancelled_order_ids, now) for day in days)
+
+
+def _notify_of_cancelled_day(day: DistributionDay, cancelled_order_ids: list[int], now) -> int:
+    """Everyone one cancelled day concerned, once (``send_once``: two runs at once, or a run
+    after a worker died mid-send, send nothing more). Returns the emails sent."""
+    messages = [
+        _message("day_cancelled", {**_day_context(day), **vars(notice)}, email)
+        for (_day_id, email), notice in _notices([day], cancelled_order_ids).items()
+    ]
+    messages += _producer_messages([day], {day.pk: day})
+    with send_once(_cancellation_key(day)) as sending:
+        if sending:
+            send_all(messages)
+        # In the transaction that records "sent": a day sent for but never marked is one that
+        # came back since, and a new cancellation gets a new key.
+        with transaction.atomic():
+            VolunteerShift.objects.filter(distribution_day=day, released_at__isnull=True).update(
+                released_at=now
+            )
+            DistributionDay.objects.filter(pk=day.pk, cancellation_notified_at=None).update(
+                cancellation_notified_at=now
+            )
+    return len(messages) if sending else 0
+
+
+def _cancellation_key(day: DistributionDay) -> str:
+    """``day-cancelled:<day id>:<n>``, the day's n-th cancellation (a day can come back and be
+    cancelled again); a run that stopped mid-send left its key unsent, and the next run finds
+    that same key."""
+    return f"day-cancelled:{day.pk}:{times_sent(f'day-cancelled:{day.pk}:') + 1}"
 
 
 def _notices(days: list[DistributionDay], cancelled_order_ids: list[int]) -> dict:

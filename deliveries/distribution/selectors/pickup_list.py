@@ -21,14 +21,18 @@ Line = get_model("order", "Line")
 
 
 def can_run_pickup_list(user, day: DistributionDay) -> bool:
-    """Staff, the pickup point's coordinators and that day's volunteers."""
+    """Staff, the pickup point's coordinators and that day's volunteers, once approved (at
+    once for members of a point that lets them sign up freely). A sign-up waiting for a
+    coordinator, or withdrawn, grants nothing."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
     return (
         day.pickup_point.coordinators.filter(pk=user.pk).exists()
-        or VolunteerShift.objects.filter(distribution_day=day, volunteer=user).exists()
+        or VolunteerShift.objects.filter(
+            distribution_day=day, volunteer=user, approved_at__isnull=False
+        ).exists()
     )
 
 

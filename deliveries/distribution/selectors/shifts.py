@@ -5,14 +5,20 @@ Signing up and withdrawing are in deliveries.distribution.services.shifts."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from baskets.models import HOLDING_STATES, Subscription
 from baskets.selectors import person_name
 from deliveries.distribution.models import VolunteerShift
 from deliveries.distribution.names import short_name
-from deliveries.network.models import DayState, DistributionDay, PickupOrder, PickupPoint
+from deliveries.network.models import (
+    DayState,
+    DistributionDay,
+    PickupOrder,
+    PickupPoint,
+    VolunteerSignUp,
+)
 
 # Days that still need volunteers: orders open or closed, neither cancelled nor done.
 STAFFED_STATES = (DayState.OPEN, DayState.CLOSED)
@@ -22,20 +28,13 @@ UNSTAFFED_DAYS_AHEAD = 7
 
 def member_points(member, now: datetime | None = None) -> QuerySet[PickupPoint]:
     """The pickup points a person belongs to: where they hold a basket subscription (or share
-    one), have an order still to collect, are a regular volunteer or a coordinator. One query
-    when evaluated, or a subquery of another."""
-    now = now or timezone.now()
+    one), are a regular volunteer or a coordinator. An order is not membership: anyone can
+    place one. One query when evaluated, or a subquery of another."""
     subscribed = Subscription.objects.filter(
         Q(member=member) | Q(co_holder=member), state__in=HOLDING_STATES
     ).values("pickup_point_id")
-    collecting = (
-        PickupOrder.objects.filter(order__user=member, distribution_day__ends_at__gt=now)
-        .exclude(order__status="cancelled")
-        .values("distribution_day__pickup_point_id")
-    )
     return PickupPoint.objects.filter(
         Q(pk__in=subscribed)
-        | Q(pk__in=collecting)
         | Q(pk__in=PickupPoint.objects.filter(volunteers=member).values("pk"))
         | Q(pk__in=PickupPoint.objects.filter(coordinators=member).values("pk"))
     )
@@ -43,6 +42,25 @@ def member_points(member, now: datetime | None = None) -> QuerySet[PickupPoint]:
 
 def is_member_of(member, point_id: int, now: datetime | None = None) -> bool:
     return member_points(member, now).filter(pk=point_id).exists()
+
+
+def volunteering_points(member, now: datetime | None = None) -> QuerySet[PickupPoint]:
+    """Where a person may offer to volunteer: their own points, and the points whose
+    coordinators approve each volunteer where they have an order to collect."""
+    now = now or timezone.now()
+    collecting = (
+        PickupOrder.objects.filter(order__user=member, distribution_day__ends_at__gt=now)
+        .exclude(order__status="cancelled")
+        .values("distribution_day__pickup_point_id")
+    )
+    return PickupPoint.objects.filter(
+        Q(pk__in=member_points(member, now).values("pk"))
+        | Q(pk__in=collecting, volunteer_sign_up=VolunteerSignUp.APPROVAL)
+    )
+
+
+def approved_shifts() -> QuerySet[VolunteerShift]:
+    return VolunteerShift.objects.filter(approved_at__isnull=False)
 
 
 def coordinates_any_point(user) -> bool:
@@ -64,7 +82,9 @@ class ShiftDay:
     volunteer_names: list[str] = field(default_factory=list)
     deadline: datetime | None = None
     is_signed_up: bool = False
+    is_pending: bool = False  # signed up, waiting for a coordinator's approval
     can_change: bool = False
+    pending: list = field(default_factory=list)  # sign-ups waiting (shifts), for coordinators
 
     @property
     def named_volunteers(self) -> list[tuple[str, object]]:
@@ -95,7 +115,9 @@ def _shifts_with_volunteers() -> Prefetch:
 
 
 def _shift_day(day: DistributionDay, user, now: datetime, full_names: bool) -> ShiftDay:
-    volunteers = [shift.volunteer for shift in day.shifts.all()]
+    shifts = list(day.shifts.all())
+    volunteers = [shift.volunteer for shift in shifts if shift.is_approved]
+    pending = [shift for shift in shifts if not shift.is_approved]
     names = [person_name(volunteer) for volunteer in volunteers]
     if not full_names and day.pickup_point.abbreviate_names:
         names = [short_name(name) for name in names]
@@ -105,8 +127,10 @@ def _shift_day(day: DistributionDay, user, now: datetime, full_names: bool) -> S
         volunteers=volunteers,
         volunteer_names=names,
         deadline=deadline,
-        is_signed_up=any(volunteer.pk == user.pk for volunteer in volunteers),
+        is_signed_up=any(shift.volunteer_id == user.pk for shift in shifts),
+        is_pending=any(shift.volunteer_id == user.pk for shift in pending),
         can_change=day.state in STAFFED_STATES and now < deadline,
+        pending=pending,
     )
 
 
@@ -118,7 +142,7 @@ def coming_shift_days(
     now = now or timezone.now()
     days = (
         DistributionDay.objects.filter(
-            Q(pickup_point__in=member_points(member, now), pickup_point__is_active=True)
+            Q(pickup_point__in=volunteering_points(member, now), pickup_point__is_active=True)
             | Q(pk__in=VolunteerShift.objects.filter(volunteer=member).values("distribution_day")),
             state__in=STAFFED_STATES,
             starts_at__gt=now,
@@ -155,10 +179,18 @@ def unstaffed_days(
     coordinator, days_ahead: int = UNSTAFFED_DAYS_AHEAD, now: datetime | None = None
 ) -> list[ShiftDay]:
     """The coming days, at the points the coordinator runs (every point for staff), with fewer
-    volunteers than the point needs; who is signed up, by full name. Two queries."""
+    volunteers than the point needs or sign-ups waiting for approval; who is signed up, by full
+    name. Two queries."""
     now = now or timezone.now()
+    until = now + timedelta(days=days_ahead)
+    waiting = VolunteerShift.objects.filter(
+        distribution_day_id=OuterRef("pk"), approved_at__isnull=True
+    )
     days = (
-        unstaffed_day_queryset(now, now + timedelta(days=days_ahead))
+        DistributionDay.objects.filter(
+            Q(pk__in=unstaffed_day_queryset(now, until).values("pk"))
+            | Q(Exists(waiting), state__in=STAFFED_STATES, starts_at__gt=now, starts_at__lte=until)
+        )
         .select_related("pickup_point")
         .prefetch_related(_shifts_with_volunteers())
         .order_by("starts_at", "pickup_point__name")
@@ -179,6 +211,6 @@ def unstaffed_day_queryset(after: datetime, until: datetime) -> QuerySet[Distrib
             starts_at__gt=after,
             starts_at__lte=until,
         )
-        .annotate(shift_count=Count("shifts"))
+        .annotate(shift_count=Count("shifts", filter=Q(shifts__approved_at__isnull=False)))
         .filter(shift_count__lt=F("pickup_point__volunteers_needed"))
     )

@@ -31,7 +31,10 @@ class Tick:
         try:
             operation = uuid.UUID(str(data["operation"]))
             handover_id = int(data["handover"])
-        except (KeyError, TypeError, ValueError) as error:
+            if not 0 < handover_id < 2**31:  # an id the database can hold
+                raise ValueError(handover_id)
+        # OverflowError: "handover": 1e999 reads as infinity.
+        except (KeyError, TypeError, ValueError, OverflowError) as error:
             raise HandoverRefused(_("This tick could not be read.")) from error
         ticked_at = parse_datetime(str(data.get("at") or "")) or now
         if timezone.is_naive(ticked_at):

@@ -10,8 +10,13 @@ from django.utils.translation import ngettext
 
 from deliveries.distribution.errors import ShiftRefused
 from deliveries.distribution.models import VolunteerShift
-from deliveries.distribution.selectors.shifts import STAFFED_STATES, is_member_of, shift_deadline
-from deliveries.network.models import DayState, DistributionDay
+from deliveries.distribution.selectors.shifts import (
+    STAFFED_STATES,
+    is_member_of,
+    shift_deadline,
+    volunteering_points,
+)
+from deliveries.network.models import DayState, DistributionDay, PickupPoint, VolunteerSignUp
 
 
 def _lock_day(day_id: int) -> DistributionDay:
@@ -39,13 +44,26 @@ def _check_before_deadline(day: DistributionDay, now: datetime) -> None:
         )
 
 
+def _is_trusted(member, point: PickupPoint) -> bool:
+    """The point's coordinators and the regular volunteers they listed need no approval."""
+    return (
+        point.coordinators.filter(pk=member.pk).exists()
+        or point.volunteers.filter(pk=member.pk).exists()
+    )
+
+
 @transaction.atomic
 def sign_up_for_shift(member, day_id: int, now: datetime | None = None) -> VolunteerShift:
-    """A member of the day's pickup point takes one of its volunteer slots."""
+    """A member of the day's pickup point takes one of its volunteer slots. Where the point's
+    coordinators approve each volunteer, the sign-up waits for their approval (and grants no
+    pickup list until then); anyone collecting an order there may ask."""
     now = now or timezone.now()
     day = _lock_day(day_id)
     point = day.pickup_point
-    if not is_member_of(member, point.pk, now):
+    needs_approval = point.volunteer_sign_up == VolunteerSignUp.APPROVAL
+    if not volunteering_points(member, now).filter(pk=point.pk).exists() or (
+        not needs_approval and not is_member_of(member, point.pk, now)
+    ):
         raise ShiftRefused(
             _("Only members of %(point)s can sign up for its volunteer shifts.")
             % {"point": point.name}
@@ -53,14 +71,58 @@ def sign_up_for_shift(member, day_id: int, now: datetime | None = None) -> Volun
     if day.state not in STAFFED_STATES or day.starts_at <= now or not point.is_active:
         raise ShiftRefused(_("This distribution is cancelled or over: it needs no volunteers."))
     _check_before_deadline(day, now)
-    volunteer_ids = list(
-        VolunteerShift.objects.filter(distribution_day=day).values_list("volunteer_id", flat=True)
-    )
-    if member.pk in volunteer_ids:
+    shifts = list(VolunteerShift.objects.filter(distribution_day=day))
+    if member.pk in {shift.volunteer_id for shift in shifts}:
         raise ShiftRefused(_("You are already signed up for this distribution."))
-    if len(volunteer_ids) >= point.volunteers_needed:
+    if sum(shift.is_approved for shift in shifts) >= point.volunteers_needed:
         raise ShiftRefused(_("Every volunteer slot of this distribution is taken."))
-    return VolunteerShift.objects.create(distribution_day=day, volunteer=member)
+    approved = not needs_approval or _is_trusted(member, point)
+    return VolunteerShift.objects.create(
+        distribution_day=day, volunteer=member, approved_at=now if approved else None
+    )
+
+
+def _coordinated_shift(coordinator, shift_id: int) -> tuple[VolunteerShift, DistributionDay]:
+    shift = VolunteerShift.objects.filter(pk=shift_id).first()
+    if shift is None:
+        raise ShiftRefused(_("This sign-up was withdrawn."))
+    day = _lock_day(shift.distribution_day_id)
+    if not (
+        coordinator.is_staff or day.pickup_point.coordinators.filter(pk=coordinator.pk).exists()
+    ):
+        raise ShiftRefused(_("You do not coordinate this pickup point."))
+    shift = VolunteerShift.objects.filter(pk=shift_id).select_related("volunteer").first()
+    if shift is None:
+        raise ShiftRefused(_("This sign-up was withdrawn."))
+    return shift, day
+
+
+@transaction.atomic
+def approve_shift(coordinator, shift_id: int, now: datetime | None = None) -> VolunteerShift:
+    """A coordinator of the point says yes to a sign-up waiting: the volunteer runs the day and
+    reads its pickup list."""
+    now = now or timezone.now()
+    shift, day = _coordinated_shift(coordinator, shift_id)
+    if shift.is_approved:
+        raise ShiftRefused(_("This volunteer is already approved."))
+    if day.state not in STAFFED_STATES or day.starts_at <= now:
+        raise ShiftRefused(_("This distribution is cancelled or over: it needs no volunteers."))
+    approved = VolunteerShift.objects.filter(distribution_day=day, approved_at__isnull=False)
+    if approved.count() >= day.pickup_point.volunteers_needed:
+        raise ShiftRefused(_("Every volunteer slot of this distribution is taken."))
+    shift.approved_at, shift.approved_by = now, coordinator
+    shift.save(update_fields=["approved_at", "approved_by"])
+    return shift
+
+
+@transaction.atomic
+def refuse_shift(coordinator, shift_id: int) -> VolunteerShift:
+    """A coordinator of the point says no to a sign-up waiting: it goes."""
+    shift, _day = _coordinated_shift(coordinator, shift_id)
+    if shift.is_approved:
+        raise ShiftRefused(_("This volunteer is already approved."))
+    shift.delete()
+    return shift
 
 
 @transaction.atomic
@@ -72,7 +134,8 @@ def withdraw_from_shift(member, day_id: int, now: datetime | None = None) -> Dis
     shift = VolunteerShift.objects.filter(distribution_day=day, volunteer=member).first()
     if shift is None:
         raise ShiftRefused(_("You are not signed up for this distribution."))
-    if day.state != DayState.CANCELLED:
+    # A sign-up still waiting for approval commits to nothing: it goes at any time.
+    if day.state != DayState.CANCELLED and shift.is_approved:
         _check_before_deadline(day, now)
     shift.delete()
     return day

@@ -161,7 +161,8 @@ class PickupListTicksView(PickupListAccessMixin, View):
                 raise HandoverRefused(_("This tick could not be read."))
             ticks = [Tick.parse(item, now) for item in raw]
             record_ticks(request.user, self.day, ticks, now=now)
-        except (HandoverRefused, ValueError, AttributeError) as error:
+        # RecursionError: JSON nested thousands deep.
+        except (HandoverRefused, ValueError, AttributeError, RecursionError) as error:
             if is_json:
                 return JsonResponse({"error": str(error)}, status=400)
             messages.error(request, str(error))

@@ -18,7 +18,12 @@ from deliveries.distribution.selectors.shifts import (
     member_shifts,
     unstaffed_days,
 )
-from deliveries.distribution.services.shifts import sign_up_for_shift, withdraw_from_shift
+from deliveries.distribution.services.shifts import (
+    approve_shift,
+    refuse_shift,
+    sign_up_for_shift,
+    withdraw_from_shift,
+)
 from deliveries.network.models import DistributionDay, PickupPoint
 
 
@@ -54,11 +59,21 @@ class SignUpForShiftView(LoginRequiredMixin, View):
             messages.error(request, str(error))
         else:
             day = shift.distribution_day
-            messages.success(
-                request,
-                _("Thank you! You are signed up for the distribution at %(point)s, %(when)s.")
-                % {"point": day.pickup_point.name, "when": _when(day)},
-            )
+            if shift.is_approved:
+                messages.success(
+                    request,
+                    _("Thank you! You are signed up for the distribution at %(point)s, %(when)s.")
+                    % {"point": day.pickup_point.name, "when": _when(day)},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! The coordinators of %(point)s approve each volunteer: your "
+                        "sign-up for %(when)s waits for their answer."
+                    )
+                    % {"point": day.pickup_point.name, "when": _when(day)},
+                )
         return redirect("deliveries:shifts")
 
 
@@ -92,3 +107,34 @@ class UnstaffedDaysView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
         ctx["days"] = unstaffed_days(self.request.user)
         ctx["days_ahead"] = UNSTAFFED_DAYS_AHEAD
         return ctx
+
+
+class ShiftAnswerView(LoginRequiredMixin, View):
+    """A coordinator approves or refuses a sign-up waiting, from the days lacking volunteers."""
+
+    answer = staticmethod(approve_shift)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            shift = self.answer(request.user, kwargs["pk"])
+        except ShiftRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.done(shift))
+        return redirect("deliveries:unstaffed-days")
+
+    def done(self, shift) -> str:
+        return _("%(name)s runs the distribution of %(when)s.") % {
+            "name": shift.volunteer.get_full_name() or shift.volunteer.email,
+            "when": _when(shift.distribution_day),
+        }
+
+
+class RefuseShiftView(ShiftAnswerView):
+    answer = staticmethod(refuse_shift)
+
+    def done(self, shift) -> str:
+        return _("The sign-up of %(name)s for %(when)s is refused.") % {
+            "name": shift.volunteer.get_full_name() or shift.volunteer.email,
+            "when": _when(shift.distribution_day),
+        }

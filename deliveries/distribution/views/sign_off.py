@@ -11,6 +11,7 @@ from deliveries.distribution.sign_off_sheet import (
     sign_off_sheet_pdf,
 )
 from deliveries.distribution.views.pickup_list import PickupListAccessMixin
+from marketplace.core.csv import CONTENT_TYPE as CSV_CONTENT_TYPE
 
 
 class SignOffSheetView(PickupListAccessMixin, View):
@@ -25,8 +26,6 @@ class SignOffSheetView(PickupListAccessMixin, View):
             response = HttpResponse(sign_off_sheet_pdf(self.day), content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="{filename}"'
         else:
-            response = HttpResponse(
-                sign_off_sheet_csv(self.day), content_type="text/csv; charset=utf-8"
-            )
+            response = HttpResponse(sign_off_sheet_csv(self.day), content_type=CSV_CONTENT_TYPE)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -14,6 +14,7 @@ from deliveries.network.models.points import (
     Located,
     PickupPoint,
     Schedule,
+    VolunteerSignUp,
     Weekday,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "PickupOrder",
     "PickupPoint",
     "Schedule",
+    "VolunteerSignUp",
     "Weekday",
 ]

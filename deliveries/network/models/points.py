@@ -70,6 +70,11 @@ class GeocodingStatus(models.TextChoices):
     TO_CHECK = "to_check", _("address to check")
 
 
+class VolunteerSignUp(models.TextChoices):
+    MEMBERS = "members", _("members of the point sign up freely")
+    APPROVAL = "approval", _("a coordinator approves each volunteer")
+
+
 class PickupPoint(Located):
     """A distribution point (lieu de distribution) where members collect what they ordered."""
 
@@ -113,6 +118,17 @@ class PickupPoint(Located):
         _("volunteers sign up or withdraw until (hours before)"),
         default=24,
         validators=[MaxValueValidator(24 * 7)],
+    )
+    # Volunteers read the day's list of households: who may become one is the point's choice.
+    volunteer_sign_up = models.CharField(
+        _("volunteers"),
+        max_length=10,
+        choices=VolunteerSignUp.choices,
+        default=VolunteerSignUp.MEMBERS,
+        help_text=_(
+            "Members hold a basket subscription at the point. With approval, anyone who asks "
+            "waits for a coordinator's yes before seeing the pickup list."
+        ),
     )
     volunteer_instructions = models.TextField(
         _("instructions for volunteers"),
