@@ -267,10 +267,16 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+    CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
         # A task taken by a worker that died is handed out again after this many seconds (kombu's
         # default is an hour); every task must finish well within it (CELERY_TASK_TIME_LIMIT).
-        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # ...by the first live worker that looks: each looks every tenth of the timeout (1 to
+        # 10 s, one small Redis query), not kombu's 100 s (10 s × a throttle of 10), which
+        # added up to 100 s to the timeout (tests/integration/test_worker_killed.py).
+        "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": 1,
         # Publishing to a broker that is down fails in seconds, not minutes: the outbox keeps
         # the task (marketplace/core/outbox.py).
         "socket_connect_timeout": 2,
@@ -321,11 +327,22 @@ FINDER_ADDRESS_SEARCHES_PER_MINUTE = int(os.environ.get("FINDER_ADDRESS_SEARCHES
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
-# Stripe (card payments arrive with a later issue; the keys are read here already).
+# Stripe (marketplace/payments/gateway.py is the only module that talks to it). Without both keys
+# card and SEPA debit are hidden and the manual methods (cheques, cash, transfers) remain.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Empty: Stripe's own API; a localstripe address for the demo and the tests.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Stripe.js comes from Stripe (its terms forbid a vendored copy); localstripe serves a fake one
+# at <its address>/js.stripe.com/v3/. The Content-Security-Policy allows this origin, and the
+# API's, only while the keys are set (marketplace/core/security_headers.py).
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Seconds one call to Stripe may take (it is retried twice, under the same idempotency key).
+STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
+# The platform's share of each payment, in percent, kept as an application fee when above zero:
+# the rest lands on the producer's own Stripe account.
+PLATFORM_FEE_PERCENT = Decimal(os.environ.get("PLATFORM_FEE_PERCENT", "0"))
 
 # Oscar
 OSCAR_SHOP_NAME = os.environ.get("SHOP_NAME", "Circuit court")
