@@ -74,7 +74,7 @@ def cached_part(
 ) -> tuple[SafeString, RenderedPart]:
     """The finder's main part for one search, from ``render()`` (its HTML, whether it lists
     points, and the earliest cut-off it shows) once per version, language and ``parts``; the
-    visitor's CSRF token put in, unless the whole page is shared (``page_cache``), which puts it
+    visitor's CSRF token put in, unless the whole page is cached (``page_cache``), which puts it
     in on the way out."""
     key = part_key(parts)
     cached = cache.get(key)
@@ -89,7 +89,7 @@ def cached_part(
             # A plain tuple: what a shared cache holds outlives a change of this class.
             cache.set(key, (html, has_results, expires_at), part.seconds_left())
     html = part.html
-    if CSRF_PLACEHOLDER in html and not getattr(request, "is_shared_page", False):
+    if CSRF_PLACEHOLDER in html and not getattr(request, "is_cached_page", False):
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     # Our template's output (deliveries/partials/finder_main.html), every value escaped there.
     return mark_safe(html), part  # noqa: S308

@@ -26,10 +26,11 @@ FINDER_FIELDS = ("q", "lat", "lon")
 
 class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
     """The form and the results are rendered once per search (``finder_cache``); a first-time
-    visitor gets the whole page from the cache."""
+    visitor, and a member their own copy, gets the whole page from the cache (``page_cache``)."""
 
     template_name = "deliveries/finder.html"
     page_parameters = FINDER_FIELDS
+    page_versions = (finder_cache.VERSION_KEY,)
     part: finder_cache.RenderedPart | None = None
 
     def get_context_data(self, **kwargs):
@@ -64,9 +65,6 @@ class PickupPointFinderView(AnonymousPageCacheMixin, TemplateView):
             cutoffs.append(timezone.now())
         html = render_to_string("deliveries/partials/finder_main.html", ctx)
         return html, bool(ctx.get("results")), min(cutoffs, default=None)
-
-    def shared_page_key(self, request) -> str:
-        return f"{super().shared_page_key(request)}:{finder_cache.current_version()}"
 
     def shared_page_timeout(self) -> float:
         return max(self.part.seconds_left(), 0) if self.part else 0

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -76,11 +76,30 @@ class _Unavailable(Exception):
     """Redis is resting after a failure: the call is not tried."""
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """One ``redis.Redis`` per connection pool, not one per cache call as Django makes them:
+    redis-py fills some 170 response callbacks in each, which cost more than the call itself
+    (a signed-in page reads the cache five times). A ``redis.Redis`` may be shared by threads;
+    Django gives each thread its own cache object anyway."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
         params["OPTIONS"] = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self.retry_after = float(params.get("RETRY_AFTER", DEFAULT_RETRY_AFTER))
         self.warn_every = float(params.get("WARN_EVERY", DEFAULT_WARN_EVERY))
         self.location = server if isinstance(server, str) else ",".join(server)

@@ -49,7 +49,7 @@ def cached_html(request, parts: Iterable, render: Callable[[], str]) -> SafeStri
     if html is None:
         html = render()
         cache.set(key, html, GRID_TIMEOUT)
-    if CSRF_PLACEHOLDER in html and not getattr(request, "is_shared_page", False):
+    if CSRF_PLACEHOLDER in html and not getattr(request, "is_cached_page", False):
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     # ``render()`` is one of our templates rendered, every value escaped there.
     return mark_safe(html)  # noqa: S308

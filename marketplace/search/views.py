@@ -168,6 +168,10 @@ class ProductDetailView(AnonymousPageCacheMixin, OscarProductDetailView):
 
     template_name = "oscar/catalogue/detail.html"
 
+    def get_alert_status(self) -> bool:
+        """Oscar's stock alerts are not offered on our product page: no query for them."""
+        return False
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         day_id = chosen_day_id(self.request)

@@ -24,13 +24,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def cart_item_count(context) -> int:
+    return cart_item_count_of(context["request"])
+
+
+def cart_item_count_of(request) -> int:
     """How many items are in the visitor's cart, for the header, in one small query.
 
     Loading Oscar's ``request.basket`` (creating it, applying offers, pricing every line) costs
     more than the rest of a cached catalogue page; the header only needs a sum. Pages that use
     the basket anyway (cart, checkout) have it loaded already and we read it from there.
     """
-    request = context["request"]
     basket = getattr(request, "basket", None)
     if basket is not None and getattr(basket, "_wrapped", empty) is not empty:
         return basket.num_items if basket.id else 0
@@ -75,6 +78,43 @@ HEADER_TIMEOUT = 300  # seconds; a renamed point or a new translation shows with
 NEXT_PATH_PLACEHOLDER = "__next_path_placeholder__"
 
 
+def header_values(request, is_producer) -> dict:
+    """What the header shows of the visitor, the page's search words aside: worked out once a
+    request, for the page cache's key (``person_on_page``) and for the header."""
+    from deliveries.network.chosen_day import chosen_day
+
+    values = getattr(request, "_header_values", None)
+    if values is None:
+        values = request._header_values = {
+            "n": cart_item_count_of(request),
+            "shopping_day": chosen_day(request),
+            "is_producer": is_producer() if callable(is_producer) else is_producer,
+        }
+    return values
+
+
+def person_source(request, values: dict) -> tuple:
+    day = values["shopping_day"]
+    return (
+        request.user.pk,
+        request.user.is_staff,
+        get_language(),
+        values["n"],
+        values["is_producer"],
+        day and (day.pk, day.starts_at, day.pickup_point.name),
+    )
+
+
+def person_on_page(request) -> str:
+    """Everything a page shows of the visitor (``settings.PAGE_CACHE_PERSON``): the page cache
+    keeps their page under it, so that signing in or out, a cart changed or another day chosen
+    renders it afresh."""
+    from marketplace.context_processors import site_roles
+
+    values = header_values(request, site_roles(request)["is_producer"])
+    return repr(person_source(request, values))
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context) -> str:
     """The header of every page, rendered once per person, cart and chosen day.
@@ -82,30 +122,14 @@ def site_header(context) -> str:
     Rendered in full it costs as much as the rest of a cached page (menu links, language
     switch, two CSRF tokens); what it shows depends only on what the key holds. Its forms'
     CSRF token is a placeholder in the cache, replaced by this visitor's own on the way out
-    (or, on a page shared by every first-time visitor, by the page cache).
+    (or, on a page rendered for the page cache, by the page cache).
     """
     request = context["request"]
-    user = request.user
-    shopping_day = chosen_pickup_day(context)
-    is_producer = context.get("is_producer", False)
     values = {
-        "n": cart_item_count(context),
-        "shopping_day": shopping_day,
-        "is_producer": is_producer() if callable(is_producer) else is_producer,
+        **header_values(request, context.get("is_producer", False)),
         "header_search_query": context.get("header_search_query", ""),
     }
-    source = repr(
-        (
-            user.pk,
-            user.is_staff,
-            get_language(),
-            values["n"],
-            values["is_producer"],
-            values["header_search_query"],
-            shopping_day
-            and (shopping_day.pk, shopping_day.starts_at, shopping_day.pickup_point.name),
-        )
-    )
+    source = repr((*person_source(request, values), values["header_search_query"]))
     key = "header:" + hashlib.sha1(source.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
@@ -116,7 +140,7 @@ def site_header(context) -> str:
     # The page's path is put in now, not kept in the key: one header per person and cart, not
     # one per URL anyone can make up (/catalogue/?utm_source=x1, x2…).
     html = html.replace(NEXT_PATH_PLACEHOLDER, escape(page_path(request)))
-    if not getattr(request, "is_shared_page", False):
+    if not getattr(request, "is_cached_page", False):
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # our own template's output, every value escaped there or above
 
