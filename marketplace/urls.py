@@ -29,6 +29,7 @@ urlpatterns = [
     path("producteurs/", include("producers.urls")),
     path("lieux-de-distribution/", include("deliveries.urls")),
     path("paniers/", include("baskets.urls")),
+    path("paiements/", include("marketplace.payments.urls")),
     # The producer space: its own pages and the basket pages of baskets, under one namespace.
     path(
         "mon-exploitation/",

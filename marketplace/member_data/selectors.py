@@ -16,6 +16,7 @@ from baskets.people import person_name
 from deliveries.distribution.models import VolunteerShift
 from marketplace.core.csv import csv_text
 from marketplace.members.models import MemberProfile
+from marketplace.payments.models import MEMBER_BALANCE_KINDS, LedgerEntry
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -147,6 +148,29 @@ def _subscription(subscription: Subscription) -> dict:
     }
 
 
+def _payments(user) -> list[dict]:
+    """The member's lines of the ledger: what they owed, paid and were refunded (a positive
+    amount is owed, a negative one paid)."""
+    entries = (
+        LedgerEntry.objects.filter(member=user, kind__in=MEMBER_BALANCE_KINDS)
+        .select_related("producer", "subscription__contract__plan", "order")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "written_at": _when(entry.created_at),
+            "kind": entry.kind,
+            "amount": _money(entry.amount),
+            "method": entry.method,
+            "producer": entry.producer.name,
+            "contract": entry.subscription and str(entry.subscription.contract),
+            "order": entry.order and entry.order.number,
+            "reference": entry.reference,
+        }
+        for entry in entries
+    ]
+
+
 def member_data(user) -> dict:
     """Everything about the member, as plain JSON values (dates in ISO 8601, Paris time;
     amounts as strings, in euros)."""
@@ -225,6 +249,7 @@ def member_data(user) -> dict:
             for shift in shifts
         ],
         "collected": sorted(collected, key=lambda item: item["collected_at"]),
+        "payments": _payments(user),
     }
 
 

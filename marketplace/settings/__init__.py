@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "producers",
     "baskets",
     "deliveries",
+    # Money: payment plans, manual payments, the ledger (Oscar's own app is "payment").
+    "marketplace.payments",
 ]
 
 # Forks that change no model keep Oscar's own migrations (django-oscar#3579, #4436).
@@ -182,6 +184,9 @@ else:
 SESSION_ENGINE = (
     "marketplace.core.sessions.cached_db" if REDIS_CACHE_URL else "marketplace.core.sessions.db"
 )
+# What a page shows of the visitor (their header): a signed-in member's whole page is cached
+# under it (marketplace.core.page_cache, which cannot import the header).
+PAGE_CACHE_PERSON = "marketplace.templatetags.site_tags.person_on_page"
 
 AUTHENTICATION_BACKENDS = (
     # First: refuses every password while an account or an address is locked out.

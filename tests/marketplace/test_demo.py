@@ -14,6 +14,8 @@ from deliveries.distribution.selectors.shifts import member_shifts
 from deliveries.models import DistributionDay, PickupOrder, PickupPoint
 from marketplace.demo import DEMO_ACCOUNTS, DemoSize, load_demo
 from marketplace.demo.deliveries import PICKUP_POINTS
+from marketplace.payments.models import ManualPayment
+from marketplace.payments.selectors import member_accounts, subscriptions_without_plan
 from producers.selectors import producer_of, producer_packing_lists
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,14 @@ def promises_broken() -> list[str]:
         broken.append("volunteer: yesterday's pickup list is empty")
     elif not can_run_pickup_list(User.objects.get(email=COORDINATOR), to_close[0]):
         broken.append("coordinator: cannot open yesterday's pickup list at their point")
+
+    payments = member_accounts(member)
+    if not payments.contracts:
+        broken.append("member: no payment schedule in My payments")
+    if not subscriptions_without_plan(member):
+        broken.append("member: no subscription left to choose how to pay")
+    if not ManualPayment.objects.filter(recorded_by__email=COORDINATOR).exists():
+        broken.append("coordinator: no payment recorded")
 
     if not User.objects.get(email=STAFF).is_staff:
         broken.append("staff: the admin account is not staff")

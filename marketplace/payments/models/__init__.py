@@ -1,0 +1,47 @@
+"""Payments' tables: what contracts allow, each subscription's plan and instalments, manual
+payments, and the ledger that records every amount."""
+
+from marketplace.payments.models.ledger import (
+    MEMBER_BALANCE_KINDS,
+    EntryKind,
+    LedgerEntry,
+    LedgerQuerySet,
+)
+from marketplace.payments.models.manual import ManualMethod, ManualPayment
+from marketplace.payments.models.schedules import (
+    UNPAID_STATES,
+    Instalment,
+    InstalmentState,
+    SubscriptionPayment,
+)
+from marketplace.payments.models.terms import (
+    HANDED_OVER_METHODS,
+    MANUAL_METHODS,
+    MONTHLY_INSTALMENTS,
+    ONLINE_METHODS,
+    ContractPaymentTerms,
+    LocalCurrency,
+    PaymentMethod,
+    PaymentPlan,
+)
+
+__all__ = [
+    "HANDED_OVER_METHODS",
+    "MANUAL_METHODS",
+    "MEMBER_BALANCE_KINDS",
+    "MONTHLY_INSTALMENTS",
+    "ONLINE_METHODS",
+    "UNPAID_STATES",
+    "ContractPaymentTerms",
+    "EntryKind",
+    "Instalment",
+    "InstalmentState",
+    "LedgerEntry",
+    "LedgerQuerySet",
+    "LocalCurrency",
+    "ManualMethod",
+    "ManualPayment",
+    "PaymentMethod",
+    "PaymentPlan",
+    "SubscriptionPayment",
+]

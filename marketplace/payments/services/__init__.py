@@ -1,0 +1,24 @@
+"""Things that happen to payments, one module per part: subscriptions' schedules, manual
+payments and their handover, orders."""
+
+from marketplace.payments.services.manual import PaymentDetails, hand_over, record_manual_payment
+from marketplace.payments.services.orders import (
+    record_order_due,
+    take_back_cancelled_line,
+    take_back_cancelled_order,
+)
+from marketplace.payments.services.schedules import (
+    schedule_subscription_payments,
+    split_amount,
+)
+
+__all__ = [
+    "PaymentDetails",
+    "hand_over",
+    "record_manual_payment",
+    "record_order_due",
+    "schedule_subscription_payments",
+    "split_amount",
+    "take_back_cancelled_line",
+    "take_back_cancelled_order",
+]
