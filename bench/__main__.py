@@ -11,7 +11,8 @@ else each worker's local memory), BENCH_SECONDS (per page, default 8), BENCH_WAR
 30 / 2000), BENCH_KEEP_DB=1 to reuse the bench database, BENCH_SQL=1 to print the queries of
 each page, BENCH_PAGES=finder,finder_member to load only those pages (and nothing else;
 results.json is then left as it is), BENCH_WORKER_CLASS=gthread for gunicorn's gthread
-workers instead of sync ones.
+workers instead of sync ones, BENCH_CHARGES (default 10,000) for the instalments of the
+nightly charging run (bench/charges.py).
 """
 
 import json
@@ -25,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import baskets, calendar, data, packing, pages, pickup_list
+from bench import baskets, calendar, charges, data, packing, pages, pickup_list
 from bench.load import HOST, LoadResult, WrkResult, client_name, has_wrk, load
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -194,7 +195,8 @@ def main() -> None:
     packing_rows = [{**row, "database": db.engine} for row in packing.run()]
     basket_rows = [{**row, "database": db.engine} for row in baskets.run()]
     pickup_rows = [{**row, "database": db.engine} for row in pickup_list.run()]
-    rows += calendar_rows + packing_rows + basket_rows + pickup_rows
+    charge_rows = [{**row, "database": db.engine} for row in charges.run()]
+    rows += calendar_rows + packing_rows + basket_rows + pickup_rows + charge_rows
 
     tmp = RESULTS.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -207,7 +209,7 @@ def main() -> None:
         [
             row
             for row in rows
-            if row not in calendar_rows + packing_rows + basket_rows + pickup_rows
+            if row not in calendar_rows + packing_rows + basket_rows + pickup_rows + charge_rows
         ],
         header,
     )
@@ -215,6 +217,7 @@ def main() -> None:
     packing.print_rows(packing_rows)
     baskets.print_rows(basket_rows)
     pickup_list.print_rows(pickup_rows)
+    charges.print_rows(charge_rows)
     print(f"\nWritten to {RESULTS.relative_to(data.BASE_DIR)}")
 
 

@@ -39,6 +39,22 @@ app.conf.beat_schedule = {
         "task": "baskets.tasks.generate_basket_deliveries",
         "schedule": crontab(hour=3, minute=45),  # after the calendar
     },
+    "adjust-dues": {
+        # Subscriptions pay for the deliveries their season has (a day cancelled, an early end).
+        "task": "marketplace.payments.tasks.adjust_dues",
+        "schedule": crontab(hour=4, minute=5),
+    },
+    "charge-due-instalments": {
+        # Instalments paid by card or SEPA debit, charged off-session (after the dues are
+        # adjusted); declines retried after 1, 3 and 7 days (payments/services/charges.py).
+        "task": "marketplace.payments.tasks.charge_due_instalments",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "resume-pending-charges": {
+        # Charges a stopped run or a Stripe outage left pending, sent again with their key.
+        "task": "marketplace.payments.tasks.resume_pending_charges",
+        "schedule": crontab(minute=40),
+    },
     "offer-free-places": {
         "task": "baskets.tasks.offer_free_places",
         "schedule": crontab(minute="*/15"),

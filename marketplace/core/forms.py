@@ -8,7 +8,7 @@ class AccessibleFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
             elif not isinstance(widget, forms.CheckboxSelectMultiple):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " form-control").strip()

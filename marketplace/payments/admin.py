@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.payments.models import (
+    Charge,
     ContractPaymentTerms,
     Instalment,
     LedgerEntry,
@@ -13,6 +14,8 @@ from marketplace.payments.models import (
     ManualPayment,
     PaymentMethod,
     PaymentPlan,
+    ProducerAccount,
+    StripeCustomer,
     SubscriptionPayment,
 )
 
@@ -120,4 +123,39 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "method", "producer")
     search_fields = ("reference", "member__email", "member__last_name", "order__number")
     list_select_related = ("member", "producer", "subscription__contract__plan", "order")
+    date_hierarchy = "created_at"
+
+
+@admin.register(ProducerAccount)
+class ProducerAccountAdmin(admin.ModelAdmin):
+    """Each producer's connected Stripe account, entered here until the onboarding link exists:
+    their card payments and debits are made on their behalf and land there."""
+
+    list_display = ("producer", "account_id", "updated_at")
+    search_fields = ("producer__name", "account_id")
+    list_select_related = ("producer",)
+    autocomplete_fields = ("producer",)
+
+
+@admin.register(StripeCustomer)
+class StripeCustomerAdmin(ReadOnlyAdmin):
+    list_display = ("member", "customer_id", "created_at")
+    search_fields = ("member__email", "member__last_name", "customer_id")
+    list_select_related = ("member",)
+
+
+@admin.register(Charge)
+class ChargeAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "idempotency_key",
+        "amount",
+        "method_type",
+        "state",
+        "payment_intent_id",
+        "failure_code",
+        "finished_at",
+    )
+    list_filter = ("state", "method_type")
+    search_fields = ("idempotency_key", "payment_intent_id")
     date_hierarchy = "created_at"

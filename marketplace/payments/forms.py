@@ -119,3 +119,20 @@ class HandOverForm(forms.Form):
     def __init__(self, *args, payment_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payments"].choices = [(pk, pk) for pk in payment_ids]
+
+
+class RefundForm(AccessibleFormMixin, forms.Form):
+    """Money a coordinator gives back to a member by hand."""
+
+    refund_method = forms.ChoiceField(
+        label=_("Given back by"),
+        choices=[
+            (value, label)
+            for value, label in ManualMethod.choices
+            if value != PaymentMethod.LOCAL_CURRENCY
+        ],
+    )
+    refund_amount = forms.DecimalField(
+        label=_("Amount (€)"), max_digits=10, decimal_places=2, min_value=0.01, localize=True
+    )
+    refund_note = forms.CharField(label=_("Note"), max_length=200, required=False)

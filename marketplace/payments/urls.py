@@ -1,16 +1,22 @@
 from django.urls import path
 
-from marketplace.payments.views import coordination, member, treasury
+from marketplace.payments.views import coordination, member, statements, treasury
 
 app_name = "payments"
 urlpatterns = [
     path("", member.MyPaymentsView.as_view(), name="mine"),
     path("adhesion/<int:pk>/formule/", member.ChoosePlanView.as_view(), name="choose-plan"),
+    path("reglement/<int:pk>/", member.ConfirmChargeView.as_view(), name="confirm-charge"),
     path("coordination/", coordination.CoordinationView.as_view(), name="coordination"),
     path(
         "coordination/adhesion/<int:pk>/",
         coordination.RecordSubscriptionPaymentView.as_view(),
         name="record-subscription",
+    ),
+    path(
+        "coordination/adhesion/<int:pk>/remboursement/",
+        coordination.RecordRefundView.as_view(),
+        name="record-refund",
     ),
     path("coordination/commande/", coordination.FindOrderView.as_view(), name="find-order"),
     path(
@@ -20,4 +26,21 @@ urlpatterns = [
     ),
     path("tresorerie/remises/", treasury.HandOverView.as_view(), name="hand-over"),
     path("tresorerie/retards/", treasury.OverdueView.as_view(), name="overdue"),
+    # Producers' statements; a month is YYYY-MM.
+    path("releves/", statements.StatementsView.as_view(), name="statements"),
+    path(
+        "releves/<int:producer_id>/<str:month>/",
+        statements.StatementView.as_view(),
+        name="statement",
+    ),
+    path(
+        "releves/<int:producer_id>/<str:month>.csv",
+        statements.StatementCsvView.as_view(),
+        name="statement-csv",
+    ),
+    path(
+        "releves/<int:producer_id>/<str:month>.pdf",
+        statements.StatementPdfView.as_view(),
+        name="statement-pdf",
+    ),
 ]

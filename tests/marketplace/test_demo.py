@@ -15,7 +15,12 @@ from deliveries.models import DistributionDay, PickupOrder, PickupPoint
 from marketplace.demo import DEMO_ACCOUNTS, DemoSize, load_demo
 from marketplace.demo.deliveries import PICKUP_POINTS
 from marketplace.payments.models import ManualPayment
-from marketplace.payments.selectors import member_accounts, subscriptions_without_plan
+from marketplace.payments.selectors import (
+    member_accounts,
+    producer_statement,
+    statement_months,
+    subscriptions_without_plan,
+)
 from producers.selectors import producer_of, producer_packing_lists
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +95,30 @@ def promises_broken() -> list[str]:
     if not ManualPayment.objects.filter(recorded_by__email=COORDINATOR).exists():
         broken.append("coordinator: no payment recorded")
 
+    broken += statements_broken(producer_of(User.objects.get(email=PRODUCER)))
+
     if not User.objects.get(email=STAFF).is_staff:
         broken.append("staff: the admin account is not staff")
+    return broken
+
+
+def statements_broken(producer) -> list[str]:
+    """The producer's statements of this month and the last (yesterday's distribution may be
+    last month's) show baskets owed and money received, and add up to the cent."""
+    broken = []
+    statements = [producer_statement(producer, month) for month in statement_months(producer)[:2]]
+    if not any(statement.owed_for_baskets for statement in statements):
+        broken.append("producer: no basket owed in this month's or last month's statement")
+    if not any(statement.received_net for statement in statements):
+        broken.append("producer: nothing received in this month's or last month's statement")
+    for statement in statements:
+        lines = (*statement.baskets, *statement.orders)
+        received = sum(line.amount for line in statement.received)
+        refunded = sum(line.amount for line in statement.refunded)
+        if statement.owed != sum(line.amount for line in lines) or (
+            statement.difference != statement.owed - received + refunded
+        ):
+            broken.append(f"producer: the statement of {statement.month:%Y-%m} does not add up")
     return broken
 
 

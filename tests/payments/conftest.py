@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.payments import localstripe as fake
+from tests.payments.world import point_on_tuesdays
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +39,10 @@ def webhook_inbox(localstripe):
     localstripe.register_webhook(inbox.url)
     yield inbox
     inbox.close()
+
+
+@pytest.fixture
+def point(db):
+    """A pickup point distributing on Tuesdays (tests/payments/world.py); modules may have
+    their own."""
+    return point_on_tuesdays()

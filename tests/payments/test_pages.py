@@ -65,6 +65,23 @@ def test_a_member_chooses_a_plan_and_sees_what_is_still_due(client, member, subs
     assert subscription.payment.instalments.count() == 3
 
 
+def test_a_long_schedule_is_folded_under_the_next_instalment(client, member, subscription):
+    schedule_subscription_payments(
+        subscription, PaymentPlan.PER_DELIVERY, PaymentMethod.CASH, today=TODAY
+    )
+    record_manual_payment(
+        PaymentDetails(method=PaymentMethod.CASH, amount="10.00"),
+        recorded_by=UserFactory(is_staff=True),
+        subscription=subscription,
+    )
+    client.force_login(member)
+
+    page = client.get(reverse("payments:mine")).content.decode()
+
+    assert "Prochaine échéance : 10,00\xa0€ le 8 décembre 2026." in page
+    assert "<summary>Les 10 échéances</summary>" in page
+
+
 def test_nobody_chooses_the_plan_of_someone_elses_subscription(client, subscription):
     client.force_login(UserFactory())
 

@@ -1,6 +1,13 @@
 """Payments' tables: what contracts allow, each subscription's plan and instalments, manual
 payments, and the ledger that records every amount."""
 
+from marketplace.payments.models.charges import (
+    OPEN_CHARGE_STATES,
+    Charge,
+    ChargeState,
+    ProducerAccount,
+    StripeCustomer,
+)
 from marketplace.payments.models.ledger import (
     MEMBER_BALANCE_KINDS,
     EntryKind,
@@ -14,6 +21,7 @@ from marketplace.payments.models.schedules import (
     InstalmentState,
     SubscriptionPayment,
 )
+from marketplace.payments.models.statements import StatementFile
 from marketplace.payments.models.terms import (
     HANDED_OVER_METHODS,
     MANUAL_METHODS,
@@ -31,7 +39,10 @@ __all__ = [
     "MEMBER_BALANCE_KINDS",
     "MONTHLY_INSTALMENTS",
     "ONLINE_METHODS",
+    "OPEN_CHARGE_STATES",
     "UNPAID_STATES",
+    "Charge",
+    "ChargeState",
     "ContractPaymentTerms",
     "EntryKind",
     "Instalment",
@@ -43,5 +54,8 @@ __all__ = [
     "ManualPayment",
     "PaymentMethod",
     "PaymentPlan",
+    "ProducerAccount",
+    "StatementFile",
+    "StripeCustomer",
     "SubscriptionPayment",
 ]

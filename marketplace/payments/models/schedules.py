@@ -21,7 +21,25 @@ class SubscriptionPayment(models.Model):
     plan = models.CharField(_("payment plan"), max_length=12, choices=PaymentPlan.choices)
     method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices)
     total = models.DecimalField(_("season total"), max_digits=10, decimal_places=2)
+    # The season's deliveries the total pays for, when the plan was chosen: a day cancelled
+    # later takes its share off (services/adjustments.py).
+    deliveries = models.PositiveSmallIntegerField(_("deliveries paid for"), default=0)
     created_at = models.DateTimeField(_("chosen at"))
+    # Card or SEPA debit: the method saved on Stripe with a SetupIntent, charged off-session
+    # when an instalment falls due (services/saved_methods.py, services/charges.py).
+    saved_method_id = models.CharField(_("saved Stripe payment method"), max_length=255, blank=True)
+    saved_method_type = models.CharField(_("saved method's kind"), max_length=16, blank=True)
+    saved_method_last4 = models.CharField(_("last 4 digits"), max_length=4, blank=True)
+    saved_method_brand = models.CharField(_("card brand"), max_length=30, blank=True)
+    setup_intent_id = models.CharField(_("Stripe setup"), max_length=255, blank=True)
+    saved_method_at = models.DateTimeField(_("method saved at"), null=True, blank=True)
+    # SEPA debit: the mandate as the member read and accepted it.
+    mandate_text = models.TextField(_("mandate text accepted"), blank=True)
+    mandate_accepted_at = models.DateTimeField(_("mandate accepted at"), null=True, blank=True)
+    mandate_ip_address = models.GenericIPAddressField(
+        _("mandate accepted from"), null=True, blank=True
+    )
+    mandate_user_agent = models.CharField(_("mandate accepted with"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -5,6 +5,7 @@ from marketplace.payments.selectors.access import (
     is_treasurer,
     may_record_for_order,
     may_record_for_subscription,
+    may_see_statements_of,
 )
 from marketplace.payments.selectors.accounts import (
     Account,
@@ -21,6 +22,12 @@ from marketplace.payments.selectors.accounts import (
     subscriptions_without_plan,
 )
 from marketplace.payments.selectors.schedules import open_plans
+from marketplace.payments.selectors.statements import (
+    Statement,
+    producer_statement,
+    statement_file,
+    statement_months,
+)
 from marketplace.payments.selectors.terms import offered_methods, offered_plans, terms_of
 from marketplace.payments.selectors.treasury import (
     HeldPayments,
@@ -37,6 +44,7 @@ __all__ = [
     "MemberAccounts",
     "MemberLine",
     "OrderAccount",
+    "Statement",
     "account_of",
     "cheques_by_producer_and_month",
     "coordinated_accounts",
@@ -44,6 +52,7 @@ __all__ = [
     "is_treasurer",
     "may_record_for_order",
     "may_record_for_subscription",
+    "may_see_statements_of",
     "member_accounts",
     "offered_methods",
     "offered_plans",
@@ -51,6 +60,9 @@ __all__ = [
     "order_account",
     "order_accounts_by_producer",
     "overdue_instalments",
+    "producer_statement",
+    "statement_file",
+    "statement_months",
     "subscription_account",
     "subscriptions_without_plan",
     "terms_of",

@@ -1,6 +1,7 @@
 """Who may do what with payments: the pages ask here."""
 
 from baskets.models import Subscription
+from producers.selectors import producer_of
 
 HAND_OVER_PERMISSION = "payments.hand_over_payments"
 
@@ -35,3 +36,13 @@ def may_record_for_order(user, order) -> bool:
         pickup is not None
         and pickup.distribution_day.pickup_point.coordinators.filter(pk=user.pk).exists()
     )
+
+
+def may_see_statements_of(user, producer) -> bool:
+    """A producer's statements: the producer's own people, the treasurer and staff."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_treasurer(user):
+        return True
+    own = producer_of(user)
+    return own is not None and own.pk == producer.pk

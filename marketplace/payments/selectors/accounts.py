@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 from baskets.models import HOLDING_STATES, Subscription, SubscriptionState
 from marketplace.payments.models import (
     MEMBER_BALANCE_KINDS,
+    UNPAID_STATES,
     EntryKind,
     Instalment,
     LedgerEntry,
@@ -32,6 +33,11 @@ class Account:
     def outstanding(self) -> Decimal:
         """What is still to pay (below zero: money to give back)."""
         return self.due - self.paid + self.refunded
+
+    @property
+    def to_give_back(self) -> Decimal:
+        """What was paid beyond what is due, for the member to get back."""
+        return max(-self.outstanding, ZERO)
 
     def add(self, kind: str, amount: Decimal) -> None:
         if kind in (EntryKind.DUE, EntryKind.CORRECTION):
@@ -75,6 +81,11 @@ class ContractAccount:
     @property
     def payment(self):
         return getattr(self.subscription, "payment", None)
+
+    @property
+    def next_instalment(self) -> Instalment | None:
+        """The first instalment not paid yet."""
+        return next((item for item in self.instalments if item.state in UNPAID_STATES), None)
 
 
 @dataclass

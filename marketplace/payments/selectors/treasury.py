@@ -4,12 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from marketplace.payments.models import (
     HANDED_OVER_METHODS,
     UNPAID_STATES,
+    Charge,
     Instalment,
+    InstalmentState,
     ManualPayment,
     PaymentMethod,
 )
@@ -67,10 +70,20 @@ def cheques_by_producer_and_month(**kwargs) -> list[HeldPayments]:
 
 
 def overdue_instalments(today: date | None = None, *, coordinator=None) -> list[Instalment]:
-    """Instalments past their due date and not paid in full, the oldest first; a coordinator
-    who is not staff sees those of the contracts they coordinate. One query."""
+    """Instalments past their due date and not paid in full, and those whose charge failed or
+    waits for the member, the oldest first, each with its last charge's state and message
+    (``last_charge_state``, ``last_charge_message``); a coordinator who is not staff sees
+    those of the contracts they coordinate. One query."""
     today = today or timezone.localdate()
-    overdue = Instalment.objects.filter(due_on__lt=today, state__in=UNPAID_STATES)
+    last_charge = Charge.objects.filter(instalment=OuterRef("pk")).order_by("-attempt")
+    overdue = Instalment.objects.filter(
+        Q(due_on__lt=today)
+        | Q(state__in=(InstalmentState.FAILED, InstalmentState.REQUIRES_ACTION)),
+        state__in=UNPAID_STATES,
+    ).annotate(
+        last_charge_state=Subquery(last_charge.values("state")[:1]),
+        last_charge_message=Subquery(last_charge.values("failure_message")[:1]),
+    )
     if coordinator is not None and not coordinator.is_staff:
         overdue = overdue.filter(payment__subscription__contract__coordinators=coordinator)
     return list(

@@ -11,12 +11,18 @@ from marketplace.payments.services.schedules import (
     schedule_subscription_payments,
     split_amount,
 )
+from marketplace.payments.services.statements import (
+    build_statement_pdf,
+    request_statement_pdf,
+)
 
 __all__ = [
     "PaymentDetails",
+    "build_statement_pdf",
     "hand_over",
     "record_manual_payment",
     "record_order_due",
+    "request_statement_pdf",
     "schedule_subscription_payments",
     "split_amount",
     "take_back_cancelled_line",

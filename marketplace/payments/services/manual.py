@@ -18,7 +18,6 @@ from marketplace.payments.models import (
     UNPAID_STATES,
     EntryKind,
     Instalment,
-    InstalmentState,
     LedgerEntry,
     LocalCurrency,
     ManualMethod,
@@ -27,6 +26,7 @@ from marketplace.payments.models import (
 )
 from marketplace.payments.selectors.terms import terms_of
 from marketplace.payments.services.orders import record_order_due
+from marketplace.payments.services.settlement import paid_entry, settle_instalments
 from producers.models import Producer
 
 Order = get_model("order", "Order")
@@ -179,19 +179,10 @@ def _record_subscription_payment(
         recorded_by=recorded_by,
         recorded_at=now,
     )
-    left = fields["amount"]
-    entries = []
-    for row in unpaid:
-        if left <= 0:
-            break
-        part = min(left, row.outstanding)
-        left -= part
-        row.paid_amount += part
-        if row.paid_amount == row.amount:
-            row.state, row.paid_at, row.next_attempt_on = InstalmentState.PAID, now, None
-        row.save(update_fields=["paid_amount", "state", "paid_at", "next_attempt_on"])
-        entries.append(_paid_entry(payment, now, subscription.member, instalment=row, amount=part))
-    LedgerEntry.objects.bulk_create(entries)
+    LedgerEntry.objects.bulk_create(
+        _paid_entry(payment, now, subscription.member, instalment=row, amount=part)
+        for row, part in settle_instalments(unpaid, fields["amount"], now=now)
+    )
     return payment
 
 
@@ -253,12 +244,11 @@ def _order_balance_by_producer(order) -> dict[int, Decimal]:
 
 
 def _paid_entry(payment, now, member, *, amount, instalment=None) -> LedgerEntry:
-    return LedgerEntry(
-        created_at=now,
-        kind=EntryKind.PAID,
-        amount=-amount,
+    return paid_entry(
+        now=now,
+        amount=amount,
         method=payment.method,
-        member=member,
+        member_id=member.pk if member is not None else None,
         producer_id=payment.producer_id,
         subscription_id=payment.subscription_id,
         order_id=payment.order_id,

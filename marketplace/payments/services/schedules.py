@@ -88,7 +88,12 @@ def schedule_subscription_payments(
     if total < CENT * len(dates):
         raise PaymentRefused(_("This amount is too small to be split this way."))
     payment = SubscriptionPayment.objects.create(
-        subscription=subscription, plan=plan, method=method, total=total, created_at=now
+        subscription=subscription,
+        plan=plan,
+        method=method,
+        total=total,
+        deliveries=len(deliveries),
+        created_at=now,
     )
     instalments = Instalment.objects.bulk_create(
         Instalment(payment=payment, number=number, due_on=due_on, amount=amount)

@@ -14,7 +14,7 @@ from oscar.core.loading import get_model
 
 from baskets.models import Subscription
 from marketplace.payments.errors import PaymentRefused
-from marketplace.payments.forms import OrderPaymentForm, SubscriptionPaymentForm
+from marketplace.payments.forms import OrderPaymentForm, RefundForm, SubscriptionPaymentForm
 from marketplace.payments.models import MANUAL_METHODS
 from marketplace.payments.selectors import (
     coordinated_accounts,
@@ -25,6 +25,7 @@ from marketplace.payments.selectors import (
     terms_of,
 )
 from marketplace.payments.services import record_manual_payment, record_order_due
+from marketplace.payments.services.refunds import record_manual_refund
 from marketplace.payments.views.member import plan_form
 
 Order = get_model("order", "Order")
@@ -78,13 +79,18 @@ class RecordSubscriptionPaymentView(LoginRequiredMixin, View):
             methods=_allowed_methods(subscription),
         )
 
-    def render_page(self, request, subscription, form, status=200):
+    def render_page(self, request, subscription, form, status=200, refund_form=None):
         payment = getattr(subscription, "payment", None)
+        account = subscription_account(subscription)
+        if refund_form is None and account.outstanding < 0:
+            refund_form = RefundForm(initial={"refund_amount": account.to_give_back})
         context = {
+            "refund_form": refund_form,
+            "to_give_back": account.to_give_back,
             "subscription": subscription,
             "payment": payment,
             "instalments": list(payment.instalments.order_by("number")) if payment else [],
-            "account": subscription_account(subscription),
+            "account": account,
             "form": form,
             "plan_form": None if payment else plan_form(subscription),
             "today": timezone.localdate(),
@@ -170,3 +176,38 @@ class RecordOrderPaymentView(LoginRequiredMixin, View):
             return self.render_page(request, order, form, status=400)
         messages.success(request, _("Payment recorded."))
         return redirect("payments:record-order", number=order.number)
+
+
+class RecordRefundView(RecordSubscriptionPaymentView):
+    """Money the coordinator gives back to the member (their dues went below what they paid)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        subscription = self.subscription(request, pk)
+        refund_form = RefundForm(request.POST)
+        if refund_form.is_valid():
+            data = refund_form.cleaned_data
+            try:
+                entry = record_manual_refund(
+                    subscription,
+                    method=data["refund_method"],
+                    amount=data["refund_amount"],
+                    note=data["refund_note"],
+                    recorded_by=request.user,
+                )
+            except PaymentRefused as error:
+                refund_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: %(amount)s € given back (%(method)s).")
+                    % {
+                        "amount": number_format(entry.amount, 2),
+                        "method": entry.get_method_display(),
+                    },
+                )
+                return redirect("payments:record-subscription", pk=subscription.pk)
+        return self.render_page(
+            request, subscription, self.form(subscription), status=400, refund_form=refund_form
+        )
