@@ -16,6 +16,7 @@ from marketplace.payments.models import (
     PaymentPlan,
     ProducerAccount,
     StripeCustomer,
+    StripeEvent,
     SubscriptionPayment,
 )
 
@@ -159,3 +160,11 @@ class ChargeAdmin(ReadOnlyAdmin):
     list_filter = ("state", "method_type")
     search_fields = ("idempotency_key", "payment_intent_id")
     date_hierarchy = "created_at"
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ("created", "type", "object_id", "event_id", "received_at", "applied_at")
+    list_filter = ("type",)
+    search_fields = ("event_id", "object_id")
+    date_hierarchy = "created"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from oscar.templatetags.currency_filters import currency
 
 from marketplace.core.csv import csv_text
@@ -140,7 +141,13 @@ def as_pdf(statement: Statement) -> bytes:
         story += [
             Paragraph(escape(_("Baskets brought")), styles["Heading2"]),
             *_tables(
-                [_("Date"), _("Pickup point"), _("Basket plan"), _("Baskets"), _("Amount")],
+                [
+                    _("Date"),
+                    _("Pickup point"),
+                    _("Basket plan"),
+                    pgettext("AMAP baskets", "Baskets"),
+                    _("Amount"),
+                ],
                 [
                     [
                         _printed_day(line.day),

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from marketplace.payments.views import coordination, member, statements, treasury
+from marketplace.payments.views import (
+    coordination,
+    member,
+    saved_method,
+    statements,
+    treasury,
+    webhooks,
+)
 
 app_name = "payments"
 urlpatterns = [
     path("", member.MyPaymentsView.as_view(), name="mine"),
     path("adhesion/<int:pk>/formule/", member.ChoosePlanView.as_view(), name="choose-plan"),
+    path("adhesion/<int:pk>/moyen/", saved_method.SaveMethodView.as_view(), name="save-method"),
     path("reglement/<int:pk>/", member.ConfirmChargeView.as_view(), name="confirm-charge"),
     path("coordination/", coordination.CoordinationView.as_view(), name="coordination"),
     path(
@@ -43,4 +51,6 @@ urlpatterns = [
         statements.StatementPdfView.as_view(),
         name="statement-pdf",
     ),
+    # Stripe's events (no sign-in, no CSRF: the signature vouches for them).
+    path("stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
 ]

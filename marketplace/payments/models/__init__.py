@@ -8,6 +8,7 @@ from marketplace.payments.models.charges import (
     ProducerAccount,
     StripeCustomer,
 )
+from marketplace.payments.models.events import StripeEvent
 from marketplace.payments.models.ledger import (
     MEMBER_BALANCE_KINDS,
     EntryKind,
@@ -57,5 +58,6 @@ __all__ = [
     "ProducerAccount",
     "StatementFile",
     "StripeCustomer",
+    "StripeEvent",
     "SubscriptionPayment",
 ]

@@ -11,6 +11,8 @@ from baskets.models import HOLDING_STATES, Subscription, SubscriptionState
 from marketplace.payments.models import (
     MEMBER_BALANCE_KINDS,
     UNPAID_STATES,
+    Charge,
+    ChargeState,
     EntryKind,
     Instalment,
     LedgerEntry,
@@ -112,7 +114,8 @@ def _instalments(subscription) -> list[Instalment]:
 
 def member_accounts(member) -> MemberAccounts:
     """Each of the member's subscriptions and orders that has entries in the ledger, with its
-    account (and a subscription's instalments). Four queries."""
+    account (and a subscription's instalments, each with its charges waiting for the member's
+    authentication, latest first: ``waiting_charges``). Five queries."""
     contracts: dict[int, Account] = {}
     orders: dict[int, Account] = {}
     producers_of_orders: dict[int, dict[str, Account]] = {}
@@ -130,7 +133,14 @@ def member_accounts(member) -> MemberAccounts:
         Subscription.objects.filter(pk__in=contracts)
         .select_related("contract__plan__producer", "pickup_point", "payment")
         .prefetch_related(
-            Prefetch("payment__instalments", queryset=Instalment.objects.order_by("number"))
+            Prefetch("payment__instalments", queryset=Instalment.objects.order_by("number")),
+            Prefetch(
+                "payment__instalments__charges",
+                queryset=Charge.objects.filter(state=ChargeState.REQUIRES_ACTION).order_by(
+                    "-attempt", "-pk"
+                ),
+                to_attr="waiting_charges",
+            ),
         )
         .order_by("-contract__starts_on", "pk")
     )

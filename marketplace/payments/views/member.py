@@ -16,7 +16,7 @@ from marketplace.payments import gateway
 from marketplace.payments.errors import PaymentRefused
 from marketplace.payments.forms import PlanForm
 from marketplace.payments.gateway import stripe_enabled
-from marketplace.payments.models import ChargeState
+from marketplace.payments.models import ONLINE_METHODS, ChargeState
 from marketplace.payments.selectors import (
     may_record_for_subscription,
     member_accounts,
@@ -46,6 +46,7 @@ class MyPaymentsView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["accounts"] = member_accounts(self.request.user)
         ctx["today"] = timezone.localdate()
+        ctx["online"] = stripe_enabled()
         ctx["to_plan"] = [
             (subscription, plan_form(subscription))
             for subscription in subscriptions_without_plan(self.request.user)
@@ -77,6 +78,11 @@ class ChoosePlanView(LoginRequiredMixin, View):
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("The payment schedule is ready."))
+                if (
+                    form.cleaned_data["method"] in ONLINE_METHODS
+                    and subscription.member_id == request.user.pk
+                ):  # their card or IBAN, saved on the next page
+                    return redirect("payments:save-method", pk=subscription.pk)
         target = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             return redirect(target)
