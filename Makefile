@@ -5,7 +5,7 @@ PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export PORT
 
-.PHONY: run test bench install lint messages setup
+.PHONY: run run-stripe test bench install lint messages setup
 
 $(UV):
 	python3 -m venv .tools && .tools/bin/python -m pip install --quiet uv
@@ -25,6 +25,21 @@ run: setup
 	@# (marketplace/dev_processes.py gives the worker 30 s to finish its task).
 	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run python -m marketplace.dev_processes \
 		|| [ $$? -eq 130 ]
+
+# `make run` against localstripe, a fake Stripe started here and stopped with the site (README,
+# "Online payment"): card and SEPA debit offered, each demo farm with a connected account. Its
+# webhooks go to the site, signed with the same secret.
+LOCALSTRIPE_PORT ?= 8420
+LOCALSTRIPE_URL := http://127.0.0.1:$(LOCALSTRIPE_PORT)
+
+run-stripe: install
+	@$(UV) run python -m tests.payments.localstripe --port $(LOCALSTRIPE_PORT) \
+		--webhook "$${SITE_URL:-http://127.0.0.1:$(PORT)}/paiements/stripe/webhook/" & \
+	localstripe=$$!; \
+	trap 'kill $$localstripe 2>/dev/null; wait $$localstripe' EXIT; \
+	STRIPE_SECRET_KEY=sk_test_localstripe STRIPE_PUBLISHABLE_KEY=pk_test_localstripe \
+	STRIPE_WEBHOOK_SECRET=whsec_localstripe STRIPE_API_BASE=$(LOCALSTRIPE_URL) \
+	STRIPE_JS_URL=$(LOCALSTRIPE_URL)/js.stripe.com/v3/ $(MAKE) --no-print-directory run
 
 test: install
 	$(UV) run pytest $(PYTEST_ARGS)

@@ -33,3 +33,7 @@ class ChoiceRefused(BasketError):
 
 class CoHoldingRefused(BasketError):
     """Inviting a co-holder, answering an invitation, ending a sharing."""
+
+
+class NotBroughtRefused(BasketError):
+    """Recording that a producer could not bring a contract's baskets on a day."""

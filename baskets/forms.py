@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from baskets.models import Sharing, TransferKind
@@ -93,3 +95,25 @@ class ChoiceForm(forms.Form):
 
     def quantities(self) -> dict[int, int]:
         return chosen_quantities(self)
+
+
+class NotBroughtForm(AccessibleFormMixin, forms.Form):
+    """The distribution whose baskets the producer could not bring, and why."""
+
+    day = forms.TypedChoiceField(label=_("Distribution"), coerce=int)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        help_text=_("The members read it in the email they receive."),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "id_reason_helptext"}),
+    )
+
+    def __init__(self, *args, days, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.days = {day.pk: day for day in days}
+        self.fields["day"].choices = [
+            (day.pk, date_format(timezone.localtime(day.starts_at), "l j F Y")) for day in days
+        ]
+
+    def clean_day(self):
+        return self.days[self.cleaned_data["day"]]

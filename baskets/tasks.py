@@ -72,3 +72,12 @@ def notify_co_holding(co_holding_id: int, event: str) -> int:
     from baskets.services.notifications import notify_co_holding as notify
 
     return notify(co_holding_id, event)
+
+
+@shared_task(acks_late=True)
+def notify_baskets_not_brought(record_id: int) -> int:
+    """A producer could not bring a contract's baskets: their holders, and the members who took
+    one, are emailed, each once. Returns the emails sent."""
+    from baskets.services.not_brought import notify_baskets_not_brought as notify
+
+    return notify(record_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from baskets.views import contracts, coordination, member, sharing
+from baskets.views import contracts, coordination, member, not_brought, sharing
 
 app_name = "baskets"
 urlpatterns = [
@@ -59,6 +59,11 @@ urlpatterns = [
         "coordination/adhesion/<int:pk>/fin/",
         coordination.EndCommitmentView.as_view(),
         name="end-commitment",
+    ),
+    path(
+        "coordination/lieu/<int:pk>/paniers-non-livres/",
+        not_brought.NotBroughtView.as_view(),
+        name="not-brought",
     ),
     path("paniers-proposes/<int:pk>/", member.ClaimBasketView.as_view(), name="claim"),
     path("paniers-proposes/<int:pk>/rendre/", member.ReleaseBasketView.as_view(), name="release"),

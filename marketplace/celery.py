@@ -55,6 +55,18 @@ app.conf.beat_schedule = {
         "task": "marketplace.payments.tasks.resume_pending_charges",
         "schedule": crontab(minute=40),
     },
+    "resume-pending-refunds": {
+        # Refunds of money paid online a stopped run or a Stripe outage left pending, sent
+        # again with their key (payments/services/online_refunds.py).
+        "task": "marketplace.payments.tasks.resume_pending_refunds",
+        "schedule": crontab(minute=50),
+    },
+    "resume-order-payments": {
+        # Order payments by card not taken or refunded during an outage; authorisations of
+        # orders never placed let go (payments/services/order_payments.py).
+        "task": "marketplace.payments.tasks.resume_order_payments",
+        "schedule": crontab(minute=25),
+    },
     "offer-free-places": {
         "task": "baskets.tasks.offer_free_places",
         "schedule": crontab(minute="*/15"),

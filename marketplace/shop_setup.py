@@ -27,6 +27,7 @@ CATEGORIES = [
 
 
 PAY_AT_PICKUP = "pay-at-pickup"
+PAID_BY_CARD = "card"
 
 
 def pay_at_pickup_source_type():
@@ -34,6 +35,14 @@ def pay_at_pickup_source_type():
     return SourceType.objects.get_or_create(
         code=PAY_AT_PICKUP, defaults={"name": "Paiement au retrait"}
     )[0]
+
+
+def card_source_type():
+    """The payment source of orders paid by card at checkout (one Stripe payment per
+    producer: payments.OrderPayment)."""
+    return SourceType.objects.get_or_create(code=PAID_BY_CARD, defaults={"name": "Carte bancaire"})[
+        0
+    ]
 
 
 @transaction.atomic

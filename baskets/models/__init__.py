@@ -12,6 +12,7 @@ from baskets.models.deliveries import (
     DeliveryStatus,
     TransferKind,
 )
+from baskets.models.not_brought import BasketsNotBrought
 from baskets.models.plans import (
     BasketPlan,
     CompositionLine,
@@ -42,6 +43,7 @@ __all__ = [
     "BasketDelivery",
     "BasketPlan",
     "BasketTransfer",
+    "BasketsNotBrought",
     "CoHolding",
     "CoHoldingState",
     "CompositionLine",

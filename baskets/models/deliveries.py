@@ -13,6 +13,8 @@ class DeliveryStatus(models.TextChoices):
     TO_COLLECT = "to_collect", _("to collect")
     SKIPPED = "skipped", _("skipped")
     TRANSFERRED = "transferred", _("transferred")
+    # The producer could not bring it (models/not_brought.py): not paid for.
+    NOT_BROUGHT = "not_brought", _("not brought by the producer")
 
 
 # What the producer brings: baskets their holder collects, and baskets given to someone else.

@@ -47,6 +47,8 @@ def past_deliveries(member, now=None, weeks: int = 4) -> list[PastDelivery]:
         point = delivery.distribution_day.pickup_point
         if delivery.status == DeliveryStatus.SKIPPED:
             outcome = _("Skipped")
+        elif delivery.status == DeliveryStatus.NOT_BROUGHT:
+            outcome = _("Not brought by the producer")
         elif transfer is not None:
             outcome = _given_away_outcome(transfer, handover, point)
         elif handover is not None and handover.collected_at:

@@ -17,7 +17,7 @@ from deliveries.network.geocoding import locate_town
 from marketplace.demo.baskets import ensure_demo_baskets
 from marketplace.demo.deliveries import ensure_demo_distribution, ensure_pickup_points
 from marketplace.demo.orders import demo_members, ensure_demo_orders
-from marketplace.demo.payments import ensure_demo_payments
+from marketplace.demo.payments import ensure_demo_online_payment, ensure_demo_payments
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
 from producers.services import ProductDraft, create_product
@@ -335,6 +335,7 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
     ensure_demo_orders(first_member, producers[0], rng)
     ensure_demo_baskets(first_member, producers, rng)
     ensure_demo_payments(first_member, coordinator=User.objects.get(email=DEMO_ACCOUNTS[3][0]))
+    ensure_demo_online_payment(producers)
     ensure_demo_distribution(
         volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
         neighbour=demo_members(first_member)[1],

@@ -1,13 +1,23 @@
 """The demo's payments: how its households pay their AMAP seasons, and a few cheques and
 transfers the coordinator recorded, so that "Mes paiements", the coordinators' and the
-treasurer's pages show something true from the start. Made once."""
+treasurer's pages show something true from the start. Made once. With the Stripe keys set (the
+demo against localstripe, README "Online payment"), every farm takes card and SEPA debit too."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from baskets.models import HOLDING_STATES, Subscription
+from baskets.models import HOLDING_STATES, Contract, Subscription
 from marketplace.payments.errors import PaymentRefused
-from marketplace.payments.models import PaymentMethod, PaymentPlan, SubscriptionPayment
+from marketplace.payments.gateway import stripe_enabled
+from marketplace.payments.models import (
+    ONLINE_METHODS,
+    ContractPaymentTerms,
+    PaymentMethod,
+    PaymentPlan,
+    ProducerAccount,
+    SubscriptionPayment,
+)
+from marketplace.payments.models.terms import manual_methods
 from marketplace.payments.services import (
     PaymentDetails,
     record_manual_payment,
@@ -61,4 +71,34 @@ def ensure_demo_payments(first_member, coordinator) -> int:
                     recorded_by=coordinator,
                     instalment=first,
                 )
+    return made
+
+
+def demo_account_id(producer) -> str:
+    """A farm's connected account in the demo: localstripe's proxy answers an account it did not
+    open as one whose onboarding is done."""
+    return f"acct_demo_{producer.slug.replace('-', '_')}"
+
+
+@transaction.atomic
+def ensure_demo_online_payment(producers) -> int:
+    """With the Stripe keys set: a connected account for each farm that has none, and card and
+    SEPA debit accepted by every contract besides the manual methods. Without them, nothing.
+    Returns how many accounts were made."""
+    if not stripe_enabled():
+        return 0
+    made = 0
+    for producer in producers:
+        _, created = ProducerAccount.objects.get_or_create(
+            producer=producer, defaults={"account_id": demo_account_id(producer)}
+        )
+        made += created
+    online = [method.value for method in ONLINE_METHODS]
+    for contract in Contract.objects.filter(plan__producer__in=producers):
+        terms, created = ContractPaymentTerms.objects.get_or_create(
+            contract=contract, defaults={"methods": [*online, *manual_methods()]}
+        )
+        if not created and not set(online) <= set(terms.methods):
+            terms.methods = [*online, *(m for m in terms.methods if m not in online)]
+            terms.save(update_fields=["methods"])
     return made

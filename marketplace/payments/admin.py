@@ -6,13 +6,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.payments.models import (
+    MEMBER_METHODS,
     Charge,
+    ChargeRefund,
     ContractPaymentTerms,
     Instalment,
     LedgerEntry,
     LocalCurrency,
     ManualPayment,
-    PaymentMethod,
     PaymentPlan,
     ProducerAccount,
     StripeCustomer,
@@ -29,7 +30,7 @@ class ContractPaymentTermsForm(forms.ModelForm):
     )
     methods = forms.MultipleChoiceField(
         label=_("payment methods accepted"),
-        choices=PaymentMethod.choices,
+        choices=[(method.value, method.label) for method in MEMBER_METHODS],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Card and SEPA debit are offered only once Stripe is set up."),
     )
@@ -129,8 +130,8 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(ProducerAccount)
 class ProducerAccountAdmin(admin.ModelAdmin):
-    """Each producer's connected Stripe account, entered here until the onboarding link exists:
-    their card payments and debits are made on their behalf and land there."""
+    """Each producer's connected Stripe account, opened from their space (Stripe's onboarding) or
+    entered here: their card payments and debits are made on their behalf and land there."""
 
     list_display = ("producer", "account_id", "updated_at")
     search_fields = ("producer__name", "account_id")
@@ -168,3 +169,19 @@ class StripeEventAdmin(ReadOnlyAdmin):
     list_filter = ("type",)
     search_fields = ("event_id", "object_id")
     date_hierarchy = "created"
+
+
+@admin.register(ChargeRefund)
+class ChargeRefundAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "idempotency_key",
+        "amount",
+        "state",
+        "refund_id",
+        "failure_code",
+        "finished_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("idempotency_key", "refund_id", "charge__payment_intent_id")
+    date_hierarchy = "created_at"

@@ -17,7 +17,11 @@ class PaymentsConfig(AppConfig):
             order_status_changed,
         )
 
+        from marketplace.checkout.payment_methods import register
         from marketplace.payments import receivers
+        from marketplace.payments.checkout_card import CardAtCheckout
+
+        register(CardAtCheckout())
 
         order_placed.connect(receivers.order_placed, dispatch_uid="payments-order-placed")
         order_line_status_changed.connect(

@@ -17,6 +17,12 @@ from typing import Any, Literal
 import stripe
 from django.conf import settings
 
+from marketplace.payments.stripe_connect import (
+    ConnectedAccount,
+    account_params,
+    connected_account,
+    onboarding_link_params,
+)
 from marketplace.payments.stripe_errors import (
     FAILED,
     MEMBER_MESSAGES,
@@ -40,6 +46,7 @@ from marketplace.payments.stripe_records import (
 # The site imports all it needs of payments through this module, the exceptions included.
 __all__ = [
     "AuthenticationRequired",
+    "ConnectedAccount",
     "GatewayError",
     "GatewayUnavailable",
     "InvalidWebhook",
@@ -54,13 +61,16 @@ __all__ = [
     "capture_payment",
     "confirm_setup_intent",
     "construct_event",
+    "create_connected_account",
     "create_customer",
+    "create_onboarding_link",
     "create_payment",
     "create_setup_intent",
     "from_cents",
     "member_message",
     "platform_fee",
     "refund_payment",
+    "retrieve_connected_account",
     "retrieve_payment",
     "retrieve_payment_method",
     "retrieve_setup_intent",
@@ -108,22 +118,44 @@ def create_customer(
     return customer["id"]
 
 
+def create_connected_account(
+    *, email: str, idempotency_key: str, metadata: dict[str, str] | None = None
+) -> str:
+    """A connected account for a producer (Express, France, cards, SEPA debits and transfers
+    asked for: ``stripe_connect``); its id. The producer fills it in on Stripe's onboarding."""
+    params = account_params(email=email, metadata=metadata)
+    return _call("accounts", "create", params, idempotency_key=idempotency_key)["id"]
+
+
+def create_onboarding_link(account_id: str, *, refresh_url: str, return_url: str) -> str:
+    """The address of Stripe's onboarding for the account, valid a few minutes and once: Stripe
+    sends the producer back to ``return_url``, or to ``refresh_url`` for a link expired."""
+    params = onboarding_link_params(account_id, refresh_url=refresh_url, return_url=return_url)
+    return _call("account_links", "create", params)["url"]
+
+
+def retrieve_connected_account(account_id: str) -> ConnectedAccount:
+    return connected_account(_call("accounts", "retrieve", None, account_id))
+
+
 def create_setup_intent(
     *,
     customer_id: str,
     method_type: MethodType = "card",
     producer_account: str = "",
+    usage: Literal["off_session", "on_session"] = "off_session",
     idempotency_key: str,
     metadata: dict[str, str] | None = None,
 ) -> Setup:
     """Saving a card or an IBAN for charges made later without the member (instalments): the
     browser confirms it with ``client_secret`` (Stripe.js), or we do with
     :func:`confirm_setup_intent`. A SEPA mandate names its creditor: for a contract's debits,
-    pass the producer's account (``on_behalf_of``, as their payments will carry)."""
+    pass the producer's account (``on_behalf_of``, as their payments will carry). A card typed
+    in to pay an order at once is saved ``on_session``: it is not charged without the member."""
     params = {
         "customer": customer_id,
         "payment_method_types": [method_type],
-        "usage": "off_session",
+        "usage": usage,
         "metadata": metadata or {},
     }
     if producer_account:

@@ -21,10 +21,41 @@ def build_statement_pdf(producer_id: int, month: str, language: str) -> bool:
 @shared_task(base=BeatTask, acks_late=True)
 def adjust_dues() -> int:
     """Each subscription's dues brought in line with its deliveries (beat, each night after the
-    calendar): a day cancelled or a commitment ended takes its share off. Idempotent."""
+    calendar): a day cancelled or a commitment ended takes its share off, and what members
+    paid online beyond their dues goes back to their card or account. Idempotent."""
     from marketplace.payments.services.adjustments import adjust_all_dues
+    from marketplace.payments.services.online_refunds import refund_all_online_overpayments
 
-    return adjust_all_dues().adjusted
+    adjusted = adjust_all_dues().adjusted
+    refund_all_online_overpayments()
+    return adjusted
+
+
+@shared_task(acks_late=True)
+def adjust_subscriptions_dues(subscription_ids: list[int]) -> int:
+    """Some subscriptions' dues brought in line with their deliveries (a producer could not
+    bring their baskets one day). Idempotent. Returns how many changed."""
+    from marketplace.payments.services.adjustments import adjust_dues_of_subscriptions
+
+    return adjust_dues_of_subscriptions(subscription_ids).adjusted
+
+
+@shared_task(acks_late=True)
+def refund_online_payments(subscription_id: int) -> int:
+    """What a subscription's member paid by card or SEPA debit beyond their dues, refunded
+    through Stripe, once (services/online_refunds.py). Returns the refunds made."""
+    from marketplace.payments.services.online_refunds import refund_online_payments as refund
+
+    return refund(subscription_id).refunded
+
+
+@shared_task(base=BeatTask, acks_late=True)
+def resume_pending_refunds() -> int:
+    """Beat, hourly: refunds left pending by a stopped run or an outage are sent again with
+    their idempotency key while Stripe keeps it. Returns the refunds made."""
+    from marketplace.payments.services.online_refunds import resume_pending_refunds as resume
+
+    return resume().refunded
 
 
 @shared_task(base=BeatTask, acks_late=True)
@@ -65,3 +96,21 @@ def notify_charge(charge_id: int, state: str) -> int:
     from marketplace.payments.services.notifications import notify_charge as notify
 
     return notify(charge_id, state)
+
+
+@shared_task(acks_late=True)
+def settle_order_refunds(order_id: int) -> str:
+    """An order (or a line of it) cancelled: what its card payments took beyond what it still
+    owes goes back to the card. Idempotent. Returns the amount refunded."""
+    from marketplace.payments.services.order_payments import settle_order_refunds as settle
+
+    return str(settle(order_id).refunded)
+
+
+@shared_task(base=BeatTask, acks_late=True)
+def resume_order_payments() -> int:
+    """Beat, hourly: order payments not taken or refunded because Stripe was out of reach are
+    done, and card authorisations of orders never placed are let go."""
+    from marketplace.payments.services.order_payments import resume_order_payments as resume
+
+    return resume()

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "deliveries",
     # Money: payment plans, manual payments, the ledger (Oscar's own app is "payment").
     "marketplace.payments",
+    # Solidarity pricing: funds, tiers, rate reviews (above payments: the fund pays producers).
+    "marketplace.solidarity",
 ]
 
 # Forks that change no model keep Oscar's own migrations (django-oscar#3579, #4436).

@@ -110,6 +110,7 @@ def test_a_producer_reads_every_page_of_their_space_on_a_320_px_phone(demo, phon
                 kwargs={"plan_id": composition.plan_id, "day": f"{composition.date:%Y-%m-%d}"},
             ),
             reverse("producer_space:profile"),
+            reverse("payments:stripe-account", kwargs={"producer_id": producer.pk}),
             reverse("baskets:coordination"),
         ],
     )

@@ -25,10 +25,10 @@ from tests.payments.world import NOW, point_on_tuesdays, ten_tuesdays
 pytestmark = [pytest.mark.browser, pytest.mark.now(NOW)]
 
 
-def type_card(page, number: str) -> None:
+def type_card(page, number: str, field: str = "#method-element") -> None:
     """localstripe's fake card field: plain inputs named by their placeholders (the real one is
     Stripe's frame)."""
-    field = page.locator("#method-element")
+    field = page.locator(field)
     for name, value in (
         ("number", number),
         ("exp_month", "12"),

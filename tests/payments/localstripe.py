@@ -6,6 +6,10 @@ The official ``stripe`` client is pointed at the proxy (``api_base``), which:
 - records every request the client sent (method, path, form parameters, headers such as
   ``Idempotency-Key`` and ``Stripe-Account``): localstripe has no Connect, so the tests assert on
   what the client sent (``on_behalf_of``, ``transfer_data[destination]``, ...);
+- answers Connect's accounts and onboarding links itself, without forwarding them
+  (``/v1/accounts``: POST opens one, GET retrieves it; ``/v1/account_links``: POST, a link to a
+  stand-in onboarding page on the proxy's own host, ``<api_base>/connect/onboarding/<acct>``):
+  tests/payments/localstripe_connect.py says how they behave;
 - strips the parameters localstripe refuses (``UNSUPPORTED``: Connect's and a few others of the
   real API) before forwarding the rest;
 - answers a request whose ``Idempotency-Key`` it has seen as Stripe does (localstripe ignores the
@@ -44,6 +48,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import stripe
+
+from tests.payments.localstripe_connect import FakeConnect
 
 SECRET_KEY = "sk_test_localstripe"
 PUBLISHABLE_KEY = "pk_test_localstripe"
@@ -113,6 +119,7 @@ class RecordingProxy:
         self._lock = threading.Lock()
         self._answers: dict[str, tuple[str, _Answer]] = {}
         self._in_flight: set[str] = set()
+        self.connect = FakeConnect(lambda: self.url)
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -132,6 +139,7 @@ class RecordingProxy:
         with self._lock:
             self.requests.clear()
             self._answers.clear()
+        self.connect.reset()
 
     def sent(self, method: str, path: str) -> list[RecordedRequest]:
         """What the client sent to ``path`` (a path, or its beginning when it ends with ``/``)."""
@@ -184,7 +192,7 @@ class RecordingProxy:
             ).encode()
         key = request.idempotency_key
         if handler.command != "POST" or not key:
-            _reply(handler, self._upstream(handler, body))
+            _reply(handler, self._answer(handler, request, body))
             return
         fingerprint = f"{handler.command} {parts.path} {sorted(params.items())}"
         with self._lock:
@@ -206,7 +214,7 @@ class RecordingProxy:
             _reply(handler, answer)
         else:
             try:
-                answer = self._upstream(handler, body)
+                answer = self._answer(handler, request, body)
                 with self._lock:
                     if answer.status < 500:
                         self._answers[key] = (fingerprint, answer)
@@ -214,6 +222,15 @@ class RecordingProxy:
                 with self._lock:
                     self._in_flight.discard(key)
             _reply(handler, answer)
+
+    def _answer(
+        self, handler: BaseHTTPRequestHandler, request: RecordedRequest, body: bytes
+    ) -> _Answer:
+        """Connect's answer from the proxy itself; localstripe's for the rest."""
+        own = self.connect.answer(request.method, request.path, request.params, request.headers)
+        if own is not None:
+            return _Answer(*own)
+        return self._upstream(handler, body)
 
     def _upstream(self, handler: BaseHTTPRequestHandler, body: bytes) -> _Answer:
         target = urlsplit(self.upstream)

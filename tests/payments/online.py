@@ -42,16 +42,19 @@ def morning_of(day: dt.date, hour: int = 6) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=PARIS)
 
 
-def online_subscription(localstripe, point, *, card=PAYING, iban=None, member=None):
-    """A member paying a season of 100.00 € in 3 monthly instalments with a card (or an IBAN)
-    saved as sign-up saves it, for a producer with a connected account."""
+def online_subscription(
+    localstripe, point, *, card=PAYING, iban=None, member=None, plan=PaymentPlan.THREE_MONTHLY
+):
+    """A member paying a season of 100.00 € (10 Tuesdays at 10.00) in 3 monthly instalments (or
+    another ``plan``) with a card (or an IBAN) saved as sign-up saves it, for a producer with a
+    connected account."""
     subscription = ten_tuesdays(point, price="10.00", member=member)
     contract = subscription.contract
     ContractPaymentTerms.objects.create(contract=contract, methods=["card", "sepa_debit", "cheque"])
     producer = contract.plan.producer
     ProducerAccount.objects.create(producer=producer, account_id=f"acct_farm{producer.pk}")
     method = PaymentMethod.SEPA_DEBIT if iban else PaymentMethod.CARD
-    schedule_subscription_payments(subscription, PaymentPlan.THREE_MONTHLY, method, today=TODAY)
+    schedule_subscription_payments(subscription, plan, method, today=TODAY)
     setup = start_saving_method(subscription, method)
     mandate = gateway.MandateAcceptance("192.0.2.10", "Firefox", timezone.now()) if iban else None
     # What Stripe.js does in the member's browser: the card or IBAN typed in, confirmed.

@@ -16,6 +16,12 @@ from marketplace.payments.models.ledger import (
     LedgerQuerySet,
 )
 from marketplace.payments.models.manual import ManualMethod, ManualPayment
+from marketplace.payments.models.order_payments import (
+    HELD_STATES,
+    OrderPayment,
+    OrderPaymentState,
+)
+from marketplace.payments.models.refunds import ChargeRefund, ChargeRefundState
 from marketplace.payments.models.schedules import (
     UNPAID_STATES,
     Instalment,
@@ -26,6 +32,7 @@ from marketplace.payments.models.statements import StatementFile
 from marketplace.payments.models.terms import (
     HANDED_OVER_METHODS,
     MANUAL_METHODS,
+    MEMBER_METHODS,
     MONTHLY_INSTALMENTS,
     ONLINE_METHODS,
     ContractPaymentTerms,
@@ -36,13 +43,17 @@ from marketplace.payments.models.terms import (
 
 __all__ = [
     "HANDED_OVER_METHODS",
+    "HELD_STATES",
     "MANUAL_METHODS",
     "MEMBER_BALANCE_KINDS",
+    "MEMBER_METHODS",
     "MONTHLY_INSTALMENTS",
     "ONLINE_METHODS",
     "OPEN_CHARGE_STATES",
     "UNPAID_STATES",
     "Charge",
+    "ChargeRefund",
+    "ChargeRefundState",
     "ChargeState",
     "ContractPaymentTerms",
     "EntryKind",
@@ -53,6 +64,8 @@ __all__ = [
     "LocalCurrency",
     "ManualMethod",
     "ManualPayment",
+    "OrderPayment",
+    "OrderPaymentState",
     "PaymentMethod",
     "PaymentPlan",
     "ProducerAccount",

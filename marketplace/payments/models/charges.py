@@ -35,7 +35,8 @@ class StripeCustomer(models.Model):
 
 class ProducerAccount(models.Model):
     """A producer's connected Stripe account: every card payment and debit for them is made on
-    their behalf and lands there. Entered in the admin (the onboarding link comes later)."""
+    their behalf and lands there. Opened by the producer from their space, then filled in on
+    Stripe's onboarding (services.producer_accounts), or entered in the admin."""
 
     producer = models.OneToOneField(
         "producers.Producer",
@@ -49,6 +50,14 @@ class ProducerAccount(models.Model):
         unique=True,
         validators=[RegexValidator(r"^acct_\w+$", _("A Stripe account id starts with acct_."))],
         help_text=_("The producer's Stripe account id, such as acct_1Abc…"),
+    )
+    # Whether Stripe lets the account take payments: an account opened from the producer's space
+    # is not until its onboarding is done (the account page asks Stripe, services.
+    # producer_accounts.note_account_state); one entered in the admin is taken as ready.
+    ready = models.BooleanField(
+        _("takes payments"),
+        default=True,
+        help_text=_("Whether Stripe lets this account take card payments and debits."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

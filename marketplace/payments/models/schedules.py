@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.payments.models.terms import PaymentMethod, PaymentPlan
+from marketplace.payments.models.terms import MEMBER_METHODS, PaymentPlan
 
 
 class SubscriptionPayment(models.Model):
@@ -19,7 +19,11 @@ class SubscriptionPayment(models.Model):
         verbose_name=_("subscription"),
     )
     plan = models.CharField(_("payment plan"), max_length=12, choices=PaymentPlan.choices)
-    method = models.CharField(_("payment method"), max_length=16, choices=PaymentMethod.choices)
+    method = models.CharField(
+        _("payment method"),
+        max_length=16,
+        choices=[(method.value, method.label) for method in MEMBER_METHODS],
+    )
     total = models.DecimalField(_("season total"), max_digits=10, decimal_places=2)
     # The season's deliveries the total pays for, when the plan was chosen: a day cancelled
     # later takes its share off (services/adjustments.py).

@@ -24,6 +24,9 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("cash")
     TRANSFER = "transfer", _("bank transfer")
     LOCAL_CURRENCY = "local_currency", _("local currency")
+    # The solidarity fund paying the producer the part of the reference price a reduced-tier
+    # member does not pay (marketplace.solidarity): never a way for a member to pay.
+    SOLIDARITY = "solidarity", _("solidarity fund")
 
 
 # Recorded by a coordinator or the treasurer; the others go through Stripe.
@@ -34,6 +37,8 @@ MANUAL_METHODS = (
     PaymentMethod.LOCAL_CURRENCY,
 )
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.SEPA_DEBIT)
+# What a contract may accept and a member may choose: every method but the solidarity fund.
+MEMBER_METHODS = (*ONLINE_METHODS, *MANUAL_METHODS)
 # Paper and notes a coordinator holds until they hand them to the producer; a transfer reaches
 # the producer's account directly.
 HANDED_OVER_METHODS = (PaymentMethod.CHEQUE, PaymentMethod.CASH, PaymentMethod.LOCAL_CURRENCY)
@@ -71,7 +76,7 @@ class ContractPaymentTerms(models.Model):
         errors = {}
         if not self.plans or set(self.plans) - set(PaymentPlan.values):
             errors["plans"] = _("Choose at least one payment plan among those offered.")
-        if not self.methods or set(self.methods) - set(PaymentMethod.values):
+        if not self.methods or set(self.methods) - {method.value for method in MEMBER_METHODS}:
             errors["methods"] = _("Choose at least one payment method among those offered.")
         if errors:
             raise ValidationError(errors)
@@ -80,7 +85,8 @@ class ContractPaymentTerms(models.Model):
         return plan in self.plans
 
     def accepts(self, method: str) -> bool:
-        return method in self.methods
+        """Never the solidarity fund, whatever was stored: it is not a member's way to pay."""
+        return method in self.methods and method in MEMBER_METHODS
 
 
 class LocalCurrency(models.Model):

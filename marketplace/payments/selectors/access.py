@@ -46,3 +46,14 @@ def may_see_statements_of(user, producer) -> bool:
         return True
     own = producer_of(user)
     return own is not None and own.pk == producer.pk
+
+
+def may_manage_stripe_account_of(user, producer) -> bool:
+    """Opening and following a producer's Stripe account: the producer's own people and staff
+    (not the treasurer: it is the producer's bank account)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff:
+        return True
+    own = producer_of(user)
+    return own is not None and own.pk == producer.pk

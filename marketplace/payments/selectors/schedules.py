@@ -5,6 +5,8 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Q
+
 from baskets.models import ContractKind, Subscription
 from baskets.services.choices import choice_total, choices_for, unit_prices
 from baskets.services.seasons import contract_delivery_dates
@@ -24,19 +26,21 @@ def add_months(day: date, months: int) -> date:
 
 def season_deliveries(subscription: Subscription) -> list[date]:
     """The dates the subscription's baskets come over its whole season: its contract's dates at
-    its pickup point that it holds, without the days coordinators cancelled."""
+    its pickup point that it holds, without the days coordinators cancelled nor those its
+    producer could not bring the contract's baskets (baskets.models.BasketsNotBrought)."""
     contract = subscription.contract
-    cancelled = set(
+    missing = set(
         DistributionDay.objects.filter(
             pickup_point_id=subscription.pickup_point_id,
-            state=DayState.CANCELLED,
             date__range=(contract.starts_on, contract.ends_on),
-        ).values_list("date", flat=True)
+        )
+        .filter(Q(state=DayState.CANCELLED) | Q(baskets_not_brought__contract=contract))
+        .values_list("date", flat=True)
     )
     return [
         day
         for day in contract_delivery_dates(contract, subscription.pickup_point)
-        if day not in cancelled and subscription.delivers_on(day)
+        if day not in missing and subscription.delivers_on(day)
     ]
 
 

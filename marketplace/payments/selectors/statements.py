@@ -42,8 +42,8 @@ from producers.selectors import lines_to_bring
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 ORDER_CANCELLED = "cancelled"
-# Every method a producer is paid by, in the order the statement shows them: online first,
-# then by hand (each shown, even at zero, so that a month reads like the next).
+# Every method a member pays a producer by, in the order the statement shows them: online
+# first, then by hand (each shown, even at zero, so that a month reads like the next).
 RECEIVED_METHODS = (
     PaymentMethod.CARD,
     PaymentMethod.SEPA_DEBIT,
@@ -58,6 +58,10 @@ BY_HAND_METHODS = (
     PaymentMethod.TRANSFER,
     PaymentMethod.LOCAL_CURRENCY,
 )
+# The solidarity fund's part of reduced-tier baskets (marketplace.solidarity): received from
+# the fund, shown after the methods above in a month with some (a producer whose pickup points
+# have no fund never sees it).
+FROM_FUND_METHODS = (PaymentMethod.SOLIDARITY,)
 OTHER_METHOD = ""  # a "paid" entry without a method: shown apart, never lost
 
 
@@ -166,6 +170,10 @@ class Statement:
     @property
     def by_hand(self) -> Decimal:
         return self._received_by(BY_HAND_METHODS)
+
+    @property
+    def from_solidarity_fund(self) -> Decimal:
+        return self._received_by(FROM_FUND_METHODS)
 
     @property
     def paid(self) -> Decimal:
@@ -300,9 +308,11 @@ def _order_lines(producer: Producer, month: date, now: datetime) -> tuple[OrderL
     )
 
 
-def _method_lines(sums: dict[str, list], methods=()) -> tuple[MethodLine, ...]:
-    """One line per method of ``methods`` (even at zero), then any other met, in order."""
-    order = [*methods, *sorted(set(sums) - set(methods))]
+def _method_lines(sums: dict[str, list], methods=(), when_met=()) -> tuple[MethodLine, ...]:
+    """One line per method of ``methods`` (even at zero), then those of ``when_met`` met, then
+    any other met, in order."""
+    met = [method for method in when_met if method in sums]
+    order = [*methods, *met, *sorted(set(sums) - set(methods) - set(met))]
     return tuple(MethodLine(method, *sums.get(method, (0, ZERO))) for method in order)
 
 
@@ -323,7 +333,7 @@ def _ledger_lines(producer: Producer, start: datetime, end: datetime) -> dict:
         # Paid entries lower what the member owes (negative); the statement counts money in.
         line[1] += cents(-amount if kind == EntryKind.PAID else amount)
     return {
-        "received": _method_lines(sums[EntryKind.PAID], RECEIVED_METHODS),
+        "received": _method_lines(sums[EntryKind.PAID], RECEIVED_METHODS, FROM_FUND_METHODS),
         "refunded": _method_lines(sums[EntryKind.REFUNDED]),
         "handed_over": _method_lines(sums[EntryKind.HANDED_OVER]),
     }

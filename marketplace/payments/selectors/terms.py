@@ -2,6 +2,7 @@
 
 from baskets.models import Contract
 from marketplace.payments.models import (
+    MEMBER_METHODS,
     ONLINE_METHODS,
     ContractPaymentTerms,
     PaymentMethod,
@@ -24,9 +25,9 @@ def offered_plans(terms: ContractPaymentTerms) -> list[PaymentPlan]:
 
 def offered_methods(terms: ContractPaymentTerms, *, online: bool) -> list[PaymentMethod]:
     """The methods a member may choose, in the order of ``PaymentMethod``; card and debit only
-    when online payment is set up."""
+    when online payment is set up; never the solidarity fund."""
     return [
         method
-        for method in PaymentMethod
+        for method in MEMBER_METHODS
         if terms.accepts(method) and (online or method not in ONLINE_METHODS)
     ]

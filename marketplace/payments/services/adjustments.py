@@ -6,7 +6,8 @@ proportion; a day brought back puts it up again.
 deliveries left ÷ the deliveries planned when the plan was chosen, and writes the difference as
 one "correction" entry, so running it again changes nothing. The instalments follow: unpaid ones
 are cut (on a per-delivery plan, the cancelled day's own instalment first, then from the last);
-what was paid beyond the new total shows as money to give back to the member.
+what was paid beyond the new total shows as money to give back to the member, and the part of
+it paid online goes back through Stripe after the commit (services/online_refunds.py).
 """
 
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from marketplace.payments.models import (
     SubscriptionPayment,
 )
 from marketplace.payments.selectors.schedules import season_deliveries
+from marketplace.payments.services.online_refunds import queue_online_refund
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -89,6 +91,7 @@ def adjust_subscription_dues(payment_id: int, *, now: datetime | None = None) ->
         )
         cuttable = [row for row in instalments if row.pk not in in_flight]
         _cut(cuttable, -change, payment.plan, set(deliveries), now)
+        queue_online_refund(payment)
     else:
         _add(payment, instalments, change, timezone.localdate(now))
     return LedgerEntry.objects.create(
@@ -156,6 +159,20 @@ def adjust_all_dues(*, now: datetime | None = None) -> AdjustmentRun:
     since = timezone.localdate(now) - timedelta(days=31)
     ids = list(
         SubscriptionPayment.objects.filter(subscription__contract__ends_on__gte=since)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    adjusted = sum(adjust_subscription_dues(pk, now=now) is not None for pk in ids)
+    return AdjustmentRun(looked_at=len(ids), adjusted=adjusted)
+
+
+def adjust_dues_of_subscriptions(
+    subscription_ids: list[int], *, now: datetime | None = None
+) -> AdjustmentRun:
+    """Some subscriptions (those with a payment plan), each in its own transaction: their
+    season changed (baskets not brought)."""
+    ids = list(
+        SubscriptionPayment.objects.filter(subscription_id__in=subscription_ids)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -54,7 +54,7 @@ def record_order_due(order, *, now: datetime | None = None) -> list[LedgerEntry]
     return LedgerEntry.objects.bulk_create(entries)
 
 
-def _still_due(order, producer_id: int | None = None) -> dict[int, Decimal]:
+def still_due(order, producer_id: int | None = None) -> dict[int, Decimal]:
     """producer id -> what the order still owes them once corrections are counted (not
     payments: a cancellation takes back what was due, a refund gives back what was paid)."""
     entries = LedgerEntry.objects.filter(
@@ -94,8 +94,8 @@ def take_back_cancelled_line(line, *, now: datetime | None = None) -> LedgerEntr
         ).exists()
     ):
         return None
-    still_due = _still_due(line.order, producer.pk).get(producer.pk, Decimal("0.00"))
-    amount = min(line.line_price_incl_tax, still_due)
+    owed = still_due(line.order, producer.pk).get(producer.pk, Decimal("0.00"))
+    amount = min(line.line_price_incl_tax, owed)
     if amount <= 0:
         return None
     return _correction(line.order, producer.pk, amount, reference, now)
@@ -107,6 +107,6 @@ def take_back_cancelled_order(order, *, now: datetime | None = None) -> list[Led
     now = now or timezone.now()
     return [
         _correction(order, producer_id, amount, f"order-cancelled:{order.number}", now)
-        for producer_id, amount in sorted(_still_due(order).items())
+        for producer_id, amount in sorted(still_due(order).items())
         if amount > 0
     ]

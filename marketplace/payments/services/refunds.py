@@ -1,6 +1,8 @@
 """Money given back by hand: when a subscription's dues went down below what its member paid
 (a day cancelled, a commitment ended early: services/adjustments.py), a coordinator gives the
-difference back in cash, by cheque or by transfer, and records it here."""
+difference back in cash, by cheque or by transfer, and records it here. What the member paid by
+card or SEPA debit goes back through Stripe on its own (services/online_refunds.py): it is not
+theirs to give back by hand."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from baskets.models import Subscription
 from marketplace.payments.errors import PaymentRefused
 from marketplace.payments.models import EntryKind, LedgerEntry, ManualMethod
-from marketplace.payments.selectors.accounts import subscription_account
+from marketplace.payments.selectors.refunds import refund_split
 from marketplace.payments.services.manual import checked_amount
 
 
@@ -28,7 +30,7 @@ def record_manual_refund(
     now: datetime | None = None,
 ) -> LedgerEntry:
     """A "refunded" ledger entry for money handed back to the member; never more than their
-    account says is theirs to get back."""
+    account says is theirs to get back, less what goes back to their card or account."""
     now = now or timezone.now()
     subscription = (
         Subscription.objects.select_for_update(of=("self",))
@@ -38,7 +40,7 @@ def record_manual_refund(
     if method not in ManualMethod.values:
         raise PaymentRefused(_("Choose cheque, cash, bank transfer or local currency."))
     amount = checked_amount(amount)
-    to_give_back = subscription_account(subscription).to_give_back
+    to_give_back = refund_split(subscription).by_hand
     if amount > to_give_back:
         if to_give_back <= 0:
             raise PaymentRefused(_("Nothing is to be given back on this subscription."))

@@ -59,7 +59,7 @@ def start_saving_method(
         raise PaymentRefused(_("Choose a card or a SEPA direct debit."))
     now = now or timezone.now()
     account = getattr(subscription.contract.plan.producer, "stripe_account", None)
-    if account is None:
+    if account is None or not account.ready:
         raise PaymentRefused(_("This producer does not take online payments yet."))
     return gateway.create_setup_intent(
         customer_id=customer_of(subscription.member, now=now),

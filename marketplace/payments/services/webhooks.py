@@ -8,7 +8,9 @@ charges asks Stripe for the payment's state *now*, not the event's (an older eve
 late tells nothing new), and records it as the nightly run does (``record_charge_outcome``,
 which knows what each state may still become: a charge paid stays paid). The event is marked
 applied in that same transaction, its row locked, so that two deliveries at once apply it once.
-Events of other types, or about payments that are not charges of ours (an order paid by card
+An ``account.updated`` event about a producer's connected account records whether it takes
+payments now (asked of Stripe too). Events of other types, or about payments that are not
+charges of ours (an order paid by card
 in the browser, settled there), are stored and marked applied: nothing to do.
 """
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 from marketplace.payments import gateway
 from marketplace.payments.models import Charge, StripeEvent
 from marketplace.payments.services.charges import Outcome, record_charge_outcome
+from marketplace.payments.services.producer_accounts import note_account_state
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,9 @@ def receive_event(event: gateway.WebhookEvent, *, now: datetime | None = None) -
     stored = _store(event, now)
     if stored.applied_at is not None:
         return stored
+    if event.type == "account.updated" and stored.object_id.startswith("acct_"):
+        # A producer's account that can now take payments, or no longer: as Stripe says now.
+        note_account_state(stored.object_id, gateway.retrieve_connected_account(stored.object_id))
     charge_id = _charge_of(event)
     # Asked outside any transaction: no row stays locked while Stripe answers.
     payment = gateway.retrieve_payment(stored.object_id) if charge_id else None

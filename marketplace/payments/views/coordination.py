@@ -24,6 +24,7 @@ from marketplace.payments.selectors import (
     subscription_account,
     terms_of,
 )
+from marketplace.payments.selectors.refunds import refund_split, refunds_by_subscription
 from marketplace.payments.services import record_manual_payment, record_order_due
 from marketplace.payments.services.refunds import record_manual_refund
 from marketplace.payments.views.member import plan_form
@@ -82,11 +83,15 @@ class RecordSubscriptionPaymentView(LoginRequiredMixin, View):
     def render_page(self, request, subscription, form, status=200, refund_form=None):
         payment = getattr(subscription, "payment", None)
         account = subscription_account(subscription)
-        if refund_form is None and account.outstanding < 0:
-            refund_form = RefundForm(initial={"refund_amount": account.to_give_back})
+        # What goes back to the member's card or account goes on its own: the rest by hand.
+        split = refund_split(subscription, account)
+        if refund_form is None and split.by_hand > 0:
+            refund_form = RefundForm(initial={"refund_amount": split.by_hand})
         context = {
             "refund_form": refund_form,
-            "to_give_back": account.to_give_back,
+            "to_give_back": split.by_hand,
+            "online_refund": split.online,
+            "refunds": refunds_by_subscription([subscription.pk]).get(subscription.pk, []),
             "subscription": subscription,
             "payment": payment,
             "instalments": list(payment.instalments.order_by("number")) if payment else [],

@@ -26,6 +26,7 @@ from marketplace.payments.selectors import (
     terms_of,
 )
 from marketplace.payments.selectors.charges import charge_of_member
+from marketplace.payments.selectors.refunds import refunds_by_subscription
 from marketplace.payments.services import schedule_subscription_payments
 from marketplace.payments.services.charges import Outcome, record_charge_outcome
 
@@ -45,6 +46,11 @@ class MyPaymentsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["accounts"] = member_accounts(self.request.user)
+        refunds = refunds_by_subscription(
+            entry.subscription.pk for entry in ctx["accounts"].contracts
+        )
+        for entry in ctx["accounts"].contracts:
+            entry.refunds = refunds.get(entry.subscription.pk, [])
         ctx["today"] = timezone.localdate()
         ctx["online"] = stripe_enabled()
         ctx["to_plan"] = [

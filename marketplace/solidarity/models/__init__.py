@@ -1,0 +1,38 @@
+"""Solidarity's tables: funds and their pickup points, each fund's ledger, members' tiers and
+their requests, and the rate reviews."""
+
+from marketplace.solidarity.models.funds import Fund, FundPoint, fund_settings_errors
+from marketplace.solidarity.models.ledger import (
+    INCOME_KINDS,
+    RECORDED_KINDS,
+    FundEntry,
+    FundEntryKind,
+    FundEntryQuerySet,
+)
+from marketplace.solidarity.models.reviews import RateReview
+from marketplace.solidarity.models.tiers import (
+    OPEN_REQUEST_STATES,
+    MemberTier,
+    RequestState,
+    SolidarityTier,
+    Tier,
+    TierRequest,
+)
+
+__all__ = [
+    "INCOME_KINDS",
+    "OPEN_REQUEST_STATES",
+    "RECORDED_KINDS",
+    "Fund",
+    "FundEntry",
+    "FundEntryKind",
+    "FundEntryQuerySet",
+    "FundPoint",
+    "MemberTier",
+    "RateReview",
+    "RequestState",
+    "SolidarityTier",
+    "Tier",
+    "TierRequest",
+    "fund_settings_errors",
+]
