@@ -12,7 +12,8 @@ else each worker's local memory), BENCH_SECONDS (per page, default 8), BENCH_WAR
 each page, BENCH_PAGES=finder,finder_member to load only those pages (and nothing else;
 results.json is then left as it is), BENCH_WORKER_CLASS=gthread for gunicorn's gthread
 workers instead of sync ones, BENCH_CHARGES (default 10,000) for the instalments of the
-nightly charging run (bench/charges.py).
+nightly charging run (bench/charges.py), BENCH_SOLIDARITY_SUBSCRIPTIONS (default 5,000) for the
+fund's rate review (bench/solidarity_review.py).
 """
 
 import json
@@ -26,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import baskets, calendar, charges, data, packing, pages, pickup_list
+from bench import baskets, calendar, charges, data, packing, pages, pickup_list, solidarity_review
 from bench.load import HOST, LoadResult, WrkResult, client_name, has_wrk, load
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -196,7 +197,9 @@ def main() -> None:
     basket_rows = [{**row, "database": db.engine} for row in baskets.run()]
     pickup_rows = [{**row, "database": db.engine} for row in pickup_list.run()]
     charge_rows = [{**row, "database": db.engine} for row in charges.run()]
-    rows += calendar_rows + packing_rows + basket_rows + pickup_rows + charge_rows
+    review_rows = [{**row, "database": db.engine} for row in solidarity_review.run()]
+    parts = calendar_rows + packing_rows + basket_rows + pickup_rows + charge_rows + review_rows
+    rows += parts
 
     tmp = RESULTS.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -206,11 +209,7 @@ def main() -> None:
         f"{workers_label()}, {clients} clients ({client_name()}), {seconds:g} s per page"
     )
     print_table(
-        [
-            row
-            for row in rows
-            if row not in calendar_rows + packing_rows + basket_rows + pickup_rows + charge_rows
-        ],
+        [row for row in rows if row not in parts],
         header,
     )
     calendar.print_rows(calendar_rows)
@@ -218,6 +217,7 @@ def main() -> None:
     baskets.print_rows(basket_rows)
     pickup_list.print_rows(pickup_rows)
     charges.print_rows(charge_rows)
+    solidarity_review.print_rows(review_rows)
     print(f"\nWritten to {RESULTS.relative_to(data.BASE_DIR)}")
 
 

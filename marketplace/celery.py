@@ -44,6 +44,12 @@ app.conf.beat_schedule = {
         "task": "marketplace.payments.tasks.adjust_dues",
         "schedule": crontab(hour=4, minute=5),
     },
+    "review-solidarity-funds": {
+        # Each fund's reduced rate for its next period, announced before it applies (after the
+        # deliveries are made and the dues adjusted: solidarity/services/reviews.py).
+        "task": "marketplace.solidarity.tasks.review_funds",
+        "schedule": crontab(hour=4, minute=35),
+    },
     "charge-due-instalments": {
         # Instalments paid by card or SEPA debit, charged off-session (after the dues are
         # adjusted); declines retried after 1, 3 and 7 days (payments/services/charges.py).
@@ -69,6 +75,11 @@ app.conf.beat_schedule = {
     },
     "offer-free-places": {
         "task": "baskets.tasks.offer_free_places",
+        "schedule": crontab(minute="*/15"),
+    },
+    "close-contribution-rounds": {
+        # Rounds whose deadline passed: covered or short, everyone told once.
+        "task": "marketplace.solidarity.tasks.close_due_rounds",
         "schedule": crontab(minute="*/15"),
     },
     "close-distribution-days": {

@@ -30,6 +30,7 @@ urlpatterns = [
     path("lieux-de-distribution/", include("deliveries.urls")),
     path("paniers/", include("baskets.urls")),
     path("paiements/", include("marketplace.payments.urls")),
+    path("solidarite/", include("marketplace.solidarity.urls")),
     # The producer space: its own pages and the basket pages of baskets, under one namespace.
     path(
         "mon-exploitation/",

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from baskets.models import Contract, DeliveryComposition
 from deliveries.models import DistributionDay
 from marketplace.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoSize, load_demo
+from marketplace.solidarity.services.rounds import RoundTerms, open_round
 from producers.models import PackingList
 from producers.selectors import producer_of
 from tests.browser.conftest import NARROWEST_PHONE_WIDTH, PHONE, assert_fits_width
@@ -52,6 +53,24 @@ def phone(new_page, live_server):
     return signed_in
 
 
+def open_demo_round():
+    """A contribution round on a contract with the same basket each time that the demo member
+    holds, opened by the coordinator of their pickup point."""
+    contract = Contract.objects.filter(
+        kind="fixed",
+        subscriptions__member__email=MEMBER,
+        subscriptions__state="active",
+        coordinators__email=COORDINATOR,
+    ).first()
+    terms = RoundTerms(
+        budget="4250.00",
+        min_pledge="9.50",
+        max_pledge="24.00",
+        deadline=timezone.now() + dt.timedelta(days=7),
+    )
+    return open_round(User.objects.get(email=COORDINATOR), contract, terms)
+
+
 def visit_each(page, urls: list[str]) -> None:
     for url in urls:
         response = page.goto(url)
@@ -65,6 +84,7 @@ def test_a_member_reads_every_page_on_a_320_px_phone(demo, phone):
     order = Order.objects.filter(user=member).order_by("-date_placed").first()
     contract = Contract.objects.order_by("pk").first()
     producer = producer_of(User.objects.get(email=PRODUCER))
+    contribution_round = open_demo_round()
 
     visit_each(
         phone(MEMBER),
@@ -82,6 +102,7 @@ def test_a_member_reads_every_page_on_a_320_px_phone(demo, phone):
             reverse("customer:order-list"),
             reverse("customer:order", kwargs={"order_number": order.number}),
             reverse("customer:profile-view"),
+            reverse("solidarity:pledge", kwargs={"pk": contribution_round.pk}),
         ],
     )
 
@@ -117,9 +138,19 @@ def test_a_producer_reads_every_page_of_their_space_on_a_320_px_phone(demo, phon
 
 
 def test_a_coordinator_reads_their_pages_on_a_320_px_phone(demo, phone):
+    contribution_round = open_demo_round()
+
     visit_each(
         phone(COORDINATOR),
-        [reverse("baskets:coordination"), reverse("deliveries:unstaffed-days")],
+        [
+            reverse("baskets:coordination"),
+            reverse("deliveries:unstaffed-days"),
+            reverse("solidarity:rounds"),
+            reverse(
+                "solidarity:open-round", kwargs={"contract_id": contribution_round.contract_id}
+            ),
+            reverse("solidarity:round", kwargs={"pk": contribution_round.pk}),
+        ],
     )
 
 

@@ -1,5 +1,5 @@
 """Solidarity's tables: funds and their pickup points, each fund's ledger, members' tiers and
-their requests, and the rate reviews."""
+their requests, the rate reviews, and contribution rounds."""
 
 from marketplace.solidarity.models.funds import Fund, FundPoint, fund_settings_errors
 from marketplace.solidarity.models.ledger import (
@@ -10,6 +10,12 @@ from marketplace.solidarity.models.ledger import (
     FundEntryQuerySet,
 )
 from marketplace.solidarity.models.reviews import RateReview
+from marketplace.solidarity.models.rounds import (
+    ContributionRound,
+    Pledge,
+    PledgedPrice,
+    RoundState,
+)
 from marketplace.solidarity.models.tiers import (
     OPEN_REQUEST_STATES,
     MemberTier,
@@ -23,14 +29,18 @@ __all__ = [
     "INCOME_KINDS",
     "OPEN_REQUEST_STATES",
     "RECORDED_KINDS",
+    "ContributionRound",
     "Fund",
     "FundEntry",
     "FundEntryKind",
     "FundEntryQuerySet",
     "FundPoint",
     "MemberTier",
+    "Pledge",
+    "PledgedPrice",
     "RateReview",
     "RequestState",
+    "RoundState",
     "SolidarityTier",
     "Tier",
     "TierRequest",

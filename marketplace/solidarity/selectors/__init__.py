@@ -11,6 +11,11 @@ from marketplace.solidarity.selectors.funds import (
     fund_balance,
     fund_of_point,
 )
+from marketplace.solidarity.selectors.reviews import (
+    announced_review,
+    rate_in_force,
+    review_period,
+)
 from marketplace.solidarity.selectors.tiers import (
     STANDARD,
     TierTerms,
@@ -25,6 +30,7 @@ __all__ = [
     "STANDARD",
     "KindTotal",
     "TierTerms",
+    "announced_review",
     "coordinates_fund",
     "coordinates_point",
     "entries_by_kind",
@@ -33,6 +39,8 @@ __all__ = [
     "may_see_tier_of",
     "open_request",
     "pending_requests_for",
+    "rate_in_force",
+    "review_period",
     "tier_of_member",
     "tier_of_subscription",
     "tiers_of_subscriptions",

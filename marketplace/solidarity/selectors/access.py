@@ -35,3 +35,13 @@ def may_see_tier_of(user, member, fund: Fund) -> bool:
     if not _is_active(user):
         return False
     return user.pk == member.pk or coordinates_fund(user, fund)
+
+
+def coordinates_contract(user, contract) -> bool:
+    """Opens and closes a contract's contribution rounds: the contract's référents, the
+    coordinators of its pickup points, and staff."""
+    if not _is_active(user):
+        return False
+    if user.is_staff or contract.coordinators.filter(pk=user.pk).exists():
+        return True
+    return PickupPoint.objects.filter(contracts=contract, coordinators=user).exists()

@@ -10,10 +10,12 @@ from marketplace.solidarity.services.funds import (
     create_fund,
     detach_pickup_point,
 )
+from marketplace.solidarity.services.reviews import review_due_funds, review_fund
 from marketplace.solidarity.services.tiers import (
     approve_request,
     ask_for_tier,
     refuse_request,
+    release_waiting_requests,
     request_outcome,
     withdraw_request,
 )
@@ -30,7 +32,10 @@ __all__ = [
     "price_for",
     "record_fund_entry",
     "refuse_request",
+    "release_waiting_requests",
     "request_outcome",
+    "review_due_funds",
+    "review_fund",
     "withdraw_request",
     "write_fund_entry",
 ]

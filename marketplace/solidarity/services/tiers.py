@@ -273,3 +273,23 @@ def withdraw_request(member, request: TierRequest, *, now=None) -> TierRequest:
     request.decided_at = now
     request.save(update_fields=["state", "decided_at"])
     return request
+
+
+def release_waiting_requests(fund: Fund, *, now) -> list[int]:
+    """The fund takes requests again: its waiting list moves on, approved at once when the fund
+    trusts declarations, otherwise to its coordinators. Runs in the caller's transaction (the
+    review that reopened the fund). Returns the requests moved, oldest first."""
+    waiting = list(
+        TierRequest.objects.select_for_update(of=("self",))
+        .filter(fund=fund, state=RequestState.WAITING)
+        .select_related("member", "subscription", "fund")
+        .order_by("created_at", "pk")
+    )
+    for request in waiting:
+        if fund.trusts_declarations:
+            request.state, request.decided_at = RequestState.APPROVED, now
+            _set_tier(request, now)
+        else:
+            request.state = RequestState.PENDING
+    TierRequest.objects.bulk_update(waiting, ["state", "decided_at"])
+    return [request.pk for request in waiting]
