@@ -44,6 +44,12 @@ app.conf.beat_schedule = {
         "task": "marketplace.payments.tasks.adjust_dues",
         "schedule": crontab(hour=4, minute=5),
     },
+    "settle-solidarity-funds": {
+        # The fund's part of each basket delivered, in both ledgers: before the review reads
+        # the balance (solidarity/services/settlement.py).
+        "task": "marketplace.solidarity.tasks.settle_fund_deliveries",
+        "schedule": crontab(hour=4, minute=25),
+    },
     "review-solidarity-funds": {
         # Each fund's reduced rate for its next period, announced before it applies (after the
         # deliveries are made and the dues adjusted: solidarity/services/reviews.py).

@@ -18,6 +18,7 @@ from marketplace.demo.baskets import ensure_demo_baskets
 from marketplace.demo.deliveries import ensure_demo_distribution, ensure_pickup_points
 from marketplace.demo.orders import demo_members, ensure_demo_orders
 from marketplace.demo.payments import ensure_demo_online_payment, ensure_demo_payments
+from marketplace.demo.solidarity import ensure_demo_solidarity
 from marketplace.shop_setup import ensure_shop_basics
 from producers.models import Label, Producer, ProductSheet
 from producers.services import ProductDraft, create_product
@@ -339,5 +340,12 @@ def load_demo(size: DemoSize, progress: Callable[[int, int], None] = lambda done
     ensure_demo_distribution(
         volunteer=User.objects.get(email=DEMO_ACCOUNTS[2][0]),
         neighbour=demo_members(first_member)[1],
+    )
+    # After the payments and yesterday's distribution: its households' tiers come before
+    # their payment plans, and yesterday's baskets are settled with the fund.
+    ensure_demo_solidarity(
+        coordinator=User.objects.get(email=DEMO_ACCOUNTS[3][0]),
+        staff=User.objects.get(email=DEMO_ACCOUNTS[4][0]),
+        first_member=first_member,
     )
     return accounts

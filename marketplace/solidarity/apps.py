@@ -9,3 +9,9 @@ class SolidarityConfig(AppConfig):
     name = "marketplace.solidarity"
     label = "solidarity"
     verbose_name = _("Solidarity")
+
+    def ready(self):
+        from marketplace.payments.member_prices import register_member_pricer
+        from marketplace.solidarity.member_prices import solidarity_price
+
+        register_member_pricer(solidarity_price)

@@ -8,11 +8,14 @@ from marketplace.core.forms import AccessibleFormMixin
 
 
 class EurosField(forms.DecimalField):
-    """An amount as people type it: "1 000,50" as well as "1000.50"."""
+    """An amount (or a percentage) as people type it, in either language: "1 000,50" as well
+    as "1000.50", "12,5" as well as "12.5"."""
 
     def to_python(self, value):
         if isinstance(value, str):
             value = "".join(value.split())  # spaces, no-break spaces between thousands
+            if "," in value and "." not in value:
+                value = value.replace(",", ".")
         return super().to_python(value)
 
 

@@ -57,3 +57,12 @@ def tell_round_closed(round_id: int) -> int:
     from marketplace.solidarity.services.round_notices import tell_round_closed as tell
 
     return tell(round_id)
+
+
+@shared_task(base=BeatTask, acks_late=True)
+def settle_fund_deliveries() -> int:
+    """Beat, each night: the fund's part of each basket delivered, written once in both
+    ledgers (services/settlement.py). Idempotent. Returns how many deliveries it settled."""
+    from marketplace.solidarity.services.settlement import settle_fund_deliveries as settle
+
+    return settle()

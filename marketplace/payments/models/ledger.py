@@ -9,6 +9,12 @@ Sign convention: an entry's amount is what it changes in what the member owes.
 - ``handed_over``: positive, the amount of cheques, cash or local currency the coordinators
   handed to the producer. It moves money between hands, not what the member owes: it stays out
   of the member's balance (``MEMBER_BALANCE_KINDS``).
+- ``solidarity``: the solidarity fund's part of a basket (marketplace.solidarity), method
+  "solidarity", on the subscription but out of the member's balance too: positive, what the
+  fund paid the producer so that a reduced-tier member pays less than the reference price;
+  negative, what a supporter-tier member paid the producer above it, which goes to the fund.
+  Either way the producer receives the reference price, and the member's account shows what
+  they owe and paid themselves.
 
 So a member's outstanding amount is the sum of their entries of the balance kinds, and what
 the coordinators still hold for a producer is minus their manual ``paid`` entries, less the
@@ -33,6 +39,7 @@ class EntryKind(models.TextChoices):
     REFUNDED = "refunded", _("refunded")
     HANDED_OVER = "handed_over", _("handed over to the producer")
     CORRECTION = "correction", _("correction")
+    SOLIDARITY = "solidarity", _("solidarity fund's part")
 
 
 MEMBER_BALANCE_KINDS = (EntryKind.DUE, EntryKind.PAID, EntryKind.REFUNDED, EntryKind.CORRECTION)
@@ -90,7 +97,8 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind__in=["due", "refunded", "handed_over"]) & Q(amount__gt=0))
                 | (Q(kind="paid") & Q(amount__lt=0))
-                | Q(kind="correction"),
+                | Q(kind="correction")
+                | (Q(kind="solidarity") & ~Q(amount=0) & Q(method="solidarity")),
                 name="ledger_entry_sign_follows_kind",
             ),
             # What makes scheduling and order placement idempotent: one "due" each.

@@ -60,7 +60,8 @@ BY_HAND_METHODS = (
 )
 # The solidarity fund's part of reduced-tier baskets (marketplace.solidarity): received from
 # the fund, shown after the methods above in a month with some (a producer whose pickup points
-# have no fund never sees it).
+# have no fund never sees it); what supporters paid above the reference price, passed on to the
+# fund, shows among the refunds under the same name.
 FROM_FUND_METHODS = (PaymentMethod.SOLIDARITY,)
 OTHER_METHOD = ""  # a "paid" entry without a method: shown apart, never lost
 
@@ -326,8 +327,13 @@ def _ledger_lines(producer: Producer, start: datetime, end: datetime) -> dict:
         producer=producer,
         created_at__gte=start,
         created_at__lt=end,
-        kind__in=list(sums),
+        kind__in=[*sums, EntryKind.SOLIDARITY],
     ).values_list("kind", "method", "amount"):
+        if kind == EntryKind.SOLIDARITY:
+            # The fund's part: received from the fund, or a supporter's part passed on to it.
+            kind, amount = (
+                (EntryKind.PAID, -amount) if amount > 0 else (EntryKind.REFUNDED, -amount)
+            )
         line = sums[kind][method or OTHER_METHOD]
         line[0] += 1
         # Paid entries lower what the member owes (negative); the statement counts money in.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from baskets.models import HOLDING_STATES, Subscription
 from marketplace.payments.errors import PaymentRefused
 from marketplace.payments.gateway import stripe_enabled
+from marketplace.payments.member_prices import member_price_per_delivery
 from marketplace.payments.models import (
     ONLINE_METHODS,
     EntryKind,
@@ -21,7 +22,6 @@ from marketplace.payments.models import (
 from marketplace.payments.selectors.schedules import (
     due_dates,
     plan_fits,
-    price_per_delivery,
     season_deliveries,
 )
 from marketplace.payments.selectors.terms import terms_of
@@ -45,8 +45,9 @@ def schedule_subscription_payments(
     today: date | None = None,
     now: datetime | None = None,
 ) -> SubscriptionPayment:
-    """Set how a subscription is paid: its instalments over the season, each recorded as due in
-    the ledger. Idempotent: called again with the same plan it changes nothing (a new method is
+    """Set how a subscription is paid: its instalments over the season at the member's price
+    (``member_prices``: the reference price unless their solidarity tier or a round's pledge
+    says otherwise), each recorded as due in the ledger. Idempotent: called again with the same plan it changes nothing (a new method is
     taken, the instalments stay); another plan is refused once one is set."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -84,7 +85,7 @@ def schedule_subscription_payments(
         )
 
     dates = due_dates(plan, deliveries, today)
-    total = price_per_delivery(subscription) * len(deliveries)
+    total = member_price_per_delivery(subscription, today) * len(deliveries)
     if total < CENT * len(dates):
         raise PaymentRefused(_("This amount is too small to be split this way."))
     payment = SubscriptionPayment.objects.create(

@@ -16,6 +16,7 @@ from marketplace.payments import gateway
 from marketplace.payments.errors import PaymentRefused
 from marketplace.payments.forms import PlanForm
 from marketplace.payments.gateway import stripe_enabled
+from marketplace.payments.member_prices import member_price_per_delivery
 from marketplace.payments.models import ONLINE_METHODS, ChargeState
 from marketplace.payments.selectors import (
     may_record_for_subscription,
@@ -27,6 +28,7 @@ from marketplace.payments.selectors import (
 )
 from marketplace.payments.selectors.charges import charge_of_member
 from marketplace.payments.selectors.refunds import refunds_by_subscription
+from marketplace.payments.selectors.schedules import price_per_delivery
 from marketplace.payments.services import schedule_subscription_payments
 from marketplace.payments.services.charges import Outcome, record_charge_outcome
 
@@ -54,7 +56,12 @@ class MyPaymentsView(LoginRequiredMixin, TemplateView):
         ctx["today"] = timezone.localdate()
         ctx["online"] = stripe_enabled()
         ctx["to_plan"] = [
-            (subscription, plan_form(subscription))
+            (
+                subscription,
+                plan_form(subscription),
+                member_price_per_delivery(subscription, ctx["today"]),
+                price_per_delivery(subscription),
+            )
             for subscription in subscriptions_without_plan(self.request.user)
         ]
         return ctx

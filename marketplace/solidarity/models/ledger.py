@@ -54,6 +54,18 @@ class FundEntry(models.Model):
     created_at = models.DateTimeField(_("written at"))
     subscription = optional_link("baskets.Subscription", "solidarity_entries", _("subscription"))
     order = optional_link("order.Order", "solidarity_entries", _("order"))
+    # The basket delivered whose reduction or contribution this is (services.settlement):
+    # one of each per delivery, whatever the nightly settlement is run.
+    delivery = optional_link("baskets.BasketDelivery", "solidarity_entries", _("basket delivered"))
+    # Its twin in the payments ledger (kind "solidarity"): the two ledgers reconcile to the cent.
+    ledger_entry = models.OneToOneField(
+        "payments.LedgerEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fund_entry",
+        verbose_name=_("payments ledger entry"),
+    )
     # An account closed keeps its row, emptied (marketplace.member_data); should the row ever
     # go, the entry stays, anonymous.
     member = optional_link(
@@ -78,6 +90,11 @@ class FundEntry(models.Model):
                 | (Q(kind="reduction") & Q(amount__lt=0))
                 | (Q(kind="correction") & ~Q(amount=0)),
                 name="solidarity_entry_sign_follows_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["delivery", "kind"],
+                condition=Q(kind__in=["contribution", "reduction"]),
+                name="one_solidarity_entry_per_delivery_and_kind",
             ),
         ]
         indexes = [models.Index(fields=["fund", "on"], name="solidarity_entry_fund_on")]

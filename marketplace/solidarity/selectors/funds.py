@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 
 from deliveries.network.models import PickupPoint
 from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind
+from marketplace.solidarity.pricing import to_cent
 
 ZERO = Decimal("0.00")
 
@@ -22,7 +23,8 @@ def fund_of_point(pickup_point: PickupPoint | int) -> Fund | None:
 def fund_balance(fund: Fund, on: date) -> Decimal:
     """The sum of the fund's entries dated up to ``on``, included. One query."""
     total = FundEntry.objects.filter(fund=fund, on__lte=on).aggregate(total=Sum("amount"))
-    return total["total"] if total["total"] is not None else ZERO
+    # Summed by SQLite in floating point: back to the cent.
+    return to_cent(total["total"]) if total["total"] is not None else ZERO
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def entries_by_kind(fund: Fund, start: date, end: date) -> dict[str, KindTotal]:
         .annotate(count=Count("pk"), amount=Sum("amount"))
         .order_by()
     )
-    found = {kind: (count, amount) for kind, count, amount in rows}
+    found = {kind: (count, to_cent(amount)) for kind, count, amount in rows}
     return {
         kind.value: KindTotal(kind.value, *found.get(kind.value, (0, ZERO)))
         for kind in FundEntryKind

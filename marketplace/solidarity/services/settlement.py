@@ -1,0 +1,124 @@
+"""The fund's part of each basket delivered, settled once.
+
+A member on the reduced or the supporter tier pays their own price (their schedule was made at
+it: ``member_prices``); the producer is owed the reference price for every basket they bring.
+Each night, for every basket brought to a distribution that has begun (not cancelled) at a
+fund's pickup points, the difference is written twice, once each:
+
+- in the payments ledger, kind "solidarity" (the producer's statement counts it as received
+  from the fund, or as a supporter's part passed on to it), dated when the distribution began;
+- in the fund's ledger, a reduction (the fund paid it) or a contribution (a supporter gave it),
+  linked to the delivery and to its twin entry, so that the two ledgers reconcile to the cent.
+
+The fund's part of a delivery is its reference price less what the member's schedule charges
+per delivery (its total over its deliveries). Fixed contracts only: in a variable contract a
+member pays what they chose. Subscriptions priced by a contribution round are the round's
+business, not the fund's. A basket skipped, not brought, or whose holder has not chosen how
+to pay yet waits: it is settled the night after its schedule exists.
+
+Idempotent: a delivery settled is never settled again (a unique entry per delivery and kind),
+and each fund's settlement runs in one transaction holding the fund's row.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from baskets.models import BROUGHT_STATUSES, BasketDelivery, ContractKind
+from deliveries.network.models import DayState
+from marketplace.payments.models import EntryKind, LedgerEntry, PaymentMethod
+from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind
+
+SETTLED_KINDS = (FundEntryKind.REDUCTION, FundEntryKind.CONTRIBUTION)
+
+
+def settle_fund_deliveries(*, now: datetime | None = None) -> int:
+    """Settle every fund's deliveries not settled yet; returns how many were settled."""
+    now = now or timezone.now()
+    return sum(
+        settle_fund(fund_id, now=now) for fund_id in Fund.objects.values_list("pk", flat=True)
+    )
+
+
+def to_settle(fund: Fund, now: datetime):
+    """The fund's deliveries brought by ``now`` whose member's price differs from the reference
+    price and that are not settled yet, with the fields the settlement writes."""
+    return (
+        BasketDelivery.objects.filter(
+            distribution_day__pickup_point__solidarity_fund_point__fund=fund,
+            distribution_day__starts_at__lte=now,
+            status__in=BROUGHT_STATUSES,
+            subscription__contract__kind=ContractKind.FIXED,
+            subscription__payment__isnull=False,
+            subscription__pledged_price__isnull=True,
+        )
+        .exclude(distribution_day__state=DayState.CANCELLED)
+        .exclude(
+            pk__in=FundEntry.objects.filter(delivery__isnull=False, kind__in=SETTLED_KINDS).values(
+                "delivery_id"
+            )
+        )
+        .annotate(reference_total=F("price") * F("subscription__payment__deliveries"))
+        .exclude(subscription__payment__total=F("reference_total"))
+        .values_list(
+            "pk",
+            "price",
+            "subscription_id",
+            "subscription__member_id",
+            "subscription__contract__plan__producer_id",
+            "subscription__payment__total",
+            "subscription__payment__deliveries",
+            "distribution_day__date",
+            "distribution_day__starts_at",
+        )
+        .order_by("distribution_day__starts_at", "pk")
+    )
+
+
+@transaction.atomic
+def settle_fund(fund_id: int, *, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    fund = Fund.objects.select_for_update().get(pk=fund_id)
+    rows = []
+    for pk, price, subscription, member, producer, total, deliveries, day, began in to_settle(
+        fund, now
+    ):
+        part = price - (total / deliveries).quantize(Decimal("0.01"))
+        if part:
+            rows.append((pk, part, subscription, member, producer, day, began))
+    if not rows:
+        return 0
+    entries = [
+        LedgerEntry(
+            created_at=began,
+            kind=EntryKind.SOLIDARITY,
+            method=PaymentMethod.SOLIDARITY,
+            amount=part,
+            producer_id=producer,
+            subscription_id=subscription,
+        )
+        for _pk, part, subscription, _member, producer, _day, began in rows
+    ]
+    for entry in entries:  # one by one: every backend gives back the id the twin links to
+        entry.save()
+    FundEntry.objects.bulk_create(
+        FundEntry(
+            fund=fund,
+            kind=FundEntryKind.REDUCTION if part > 0 else FundEntryKind.CONTRIBUTION,
+            amount=-part,
+            on=day,
+            created_at=now,
+            subscription_id=subscription,
+            member_id=member,
+            producer_id=producer,
+            delivery_id=pk,
+            ledger_entry=entry,
+        )
+        for (pk, part, subscription, member, producer, day, _began), entry in zip(
+            rows, entries, strict=True
+        )
+    )
+    return len(rows)
