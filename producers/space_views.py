@@ -14,6 +14,7 @@ from marketplace.core.csv import CONTENT_TYPE as CSV_CONTENT_TYPE
 from producers import packing, services
 from producers.errors import NotYourOrderLine, QuotaNotChanged
 from producers.forms import DayQuotaForm, ProducerProfileForm, ProductForm, StockForm
+from producers.line_prices import with_amounts_owed
 from producers.models import PackingList
 from producers.selectors import (
     producer_of,
@@ -126,6 +127,11 @@ class OrderLinesView(ProducerRequiredMixin, ListView):
 
     def get_queryset(self):
         return producer_order_lines(self.producer)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["lines"] = with_amounts_owed(ctx["lines"])  # their price, whatever the member paid
+        return ctx
 
 
 class LinePreparedView(ProducerRequiredMixin, View):

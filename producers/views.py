@@ -10,7 +10,7 @@ from deliveries.network.geocoding import locate_town
 from marketplace.core.catalogue_cache import cached_html
 from marketplace.core.page_cache import AnonymousPageCacheMixin
 from marketplace.search.selectors import catalogue_products
-from marketplace.search.views import pricing_key, render_product_grid
+from marketplace.search.views import render_product_grid
 from producers.forms import DirectoryForm
 from producers.models import Producer
 from producers.selectors import producer_directory
@@ -70,7 +70,7 @@ class ProducerDetailView(AnonymousPageCacheMixin, TemplateView):
         ctx["producer"] = producer
         ctx["producer_html"] = cached_html(
             self.request,
-            ["producer", pricing_key(self.request), producer.pk, page_number, day_id],
+            ["producer", producer.pk, page_number, day_id],
             lambda: self.render_main(producer.pk, page_number, day_id),
         )
         return ctx
@@ -79,6 +79,7 @@ class ProducerDetailView(AnonymousPageCacheMixin, TemplateView):
         producer = Producer.objects.prefetch_related("labels").get(pk=pk)
         grid = render_product_grid(
             catalogue_products(producer=producer),
+            request=self.request,
             page_number=page_number,
             day_id=day_id,
             extra={"hide_producer": True, "heading": "h3"},

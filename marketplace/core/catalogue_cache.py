@@ -38,12 +38,21 @@ def bump_version() -> None:
         cache.add(VERSION_KEY, 2, timeout=None)
 
 
+def price_variant(request) -> str:
+    """The prices this visitor sees, by name ("" when they are everyone's): the shop's strategy
+    says it (a reduced-tier member sees other prices on staples)."""
+    return getattr(getattr(request, "strategy", None), "price_variant", "")
+
+
 def cached_html(request, parts: Iterable, render: Callable[[], str]) -> SafeString:
-    """HTML from ``render()``, rendered once per catalogue version, language and ``parts``.
+    """HTML from ``render()``, rendered once per catalogue version, language, prices seen and
+    ``parts``.
 
     ``render`` may raise (Http404 for a bad page number): nothing is cached then.
     """
-    source = ":".join([str(current_version()), get_language() or "", *map(str, parts)])
+    source = ":".join(
+        [str(current_version()), get_language() or "", price_variant(request), *map(str, parts)]
+    )
     key = "html:" + hashlib.sha1(source.encode()).hexdigest()
     html = cache.get(key)
     if html is None:

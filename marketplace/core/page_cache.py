@@ -169,7 +169,8 @@ class AnonymousPageCacheMixin:
         person = person_on_page(request)
         if person is None:
             return None
-        source = f"{person}:{self.shared_page_key(request)}"
+        prices = catalogue_cache.price_variant(request)
+        source = f"{person}:{prices}:{self.shared_page_key(request)}"
         return "person-page:" + hashlib.sha1(source.encode()).hexdigest()
 
     def shared_page_timeout(self) -> float:

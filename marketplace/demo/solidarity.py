@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from oscar.core.loading import get_model
 
 from baskets.models import HOLDING_STATES, Contract, ContractKind, Subscription
 from baskets.services import GENERATION_WEEKS, generate_basket_deliveries, live_subscription
@@ -31,6 +32,7 @@ from marketplace.payments.services import schedule_subscription_payments
 from marketplace.solidarity.errors import SolidarityRefused
 from marketplace.solidarity.models import (
     ContributionRound,
+    EligibleProduct,
     Fund,
     FundEntryKind,
     RateReview,
@@ -49,8 +51,10 @@ from marketplace.solidarity.services import (
 )
 from marketplace.solidarity.services.rounds import RoundTerms, open_round, pledge
 from marketplace.solidarity.services.settlement import settle_fund_deliveries
+from marketplace.solidarity.services.staples import set_eligible_products
 
 User = get_user_model()
+Product = get_model("catalogue", "Product")
 
 FUND_NAME = "Caisse de solidarité du pays de Rennes"
 FUND_POINTS = (THABOR, CESSON)  # two AMAPs: du Thabor (Rennes) and de Cesson
@@ -62,6 +66,8 @@ STARTING_RATE = Decimal("20")
 FUND_AGE = timedelta(weeks=4)  # set up by the network a month before
 DONATION = ("450.00", "Chèque n° 0041523", "Recette de la fête de l'AMAP du Thabor")
 SOLIDARITY_PLAN = "small_vegetables"
+# The staples the coordinators open to the reduced tier à la carte.
+STAPLES = ("Pain de campagne", "Pain complet", "Œufs plein air", "Pommes de terre", "Carottes")
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ def ensure_demo_solidarity(*, coordinator, staff, first_member, now=None) -> Fun
     _ensure_round(coordinator, first_member, now)
     settle_fund_deliveries(now=now)
     _ensure_donation(fund, coordinator, now)
+    _ensure_staples(fund, coordinator)
     if not RateReview.objects.filter(fund=fund).exists():
         review_fund(fund.pk, now=now)
     return fund
@@ -292,3 +299,13 @@ def _ensure_donation(fund: Fund, coordinator, now: datetime) -> None:
         note=note,
         now=now,
     )
+
+
+def _ensure_staples(fund: Fund, coordinator) -> None:
+    """Bread, eggs, potatoes and carrots open to the reduced tier à la carte, once."""
+    if EligibleProduct.objects.filter(fund=fund).exists():
+        return
+    ids = Product.objects.filter(
+        title__in=STAPLES, is_public=True, stockrecords__isnull=False
+    ).values_list("pk", flat=True)
+    set_eligible_products(coordinator, fund, set(ids))

@@ -41,21 +41,23 @@ SORT_LABELS = {
 }
 
 
-def pricing_key(request) -> str:
-    """Which prices a visitor sees; part of every cache key (one price list for now: the
-    solidarity issue gives each tier its own)."""
-    return "reference"
+def visitor_strategy(request):
+    """The shop's strategy for this visitor: their prices (a reduced-tier member's staples).
+    The cached parts of a page are kept apart by the prices they show
+    (``catalogue_cache.cached_html``)."""
+    return getattr(request, "strategy", None) or Selector().strategy(request=request)
 
 
-def render_product_grid(products, *, page_number, day_id=None, extra=None) -> str:
-    """One page of product cards (raises Http404 for a page that does not exist), with what
-    is left for the visitor's distribution day where the producer set a quota."""
+def render_product_grid(products, *, request, page_number, day_id=None, extra=None) -> str:
+    """One page of product cards (raises Http404 for a page that does not exist), at the
+    visitor's prices, with what is left for their distribution day where the producer set a
+    quota."""
     paginator = Paginator(products, settings.OSCAR_PRODUCTS_PER_PAGE)
     try:
         page = paginator.page(page_number)
     except InvalidPage as error:
         raise Http404 from error
-    strategy = Selector().strategy()
+    strategy = visitor_strategy(request)
     cards = list(with_card_data(page.object_list))
     left = quotas_left(day_id, [product.pk for product in cards])
     for product in cards:
@@ -106,7 +108,6 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
             self.request,
             [
                 "catalogue",
-                pricing_key(self.request),
                 self.category and self.category.pk,
                 query,
                 sort,
@@ -133,6 +134,7 @@ class CatalogueView(AnonymousPageCacheMixin, TemplateView):
                 "sort_labels": SORT_LABELS,
                 "product_grid": render_product_grid(
                     products,
+                    request=self.request,
                     page_number=page_number,
                     day_id=day_id,
                     extra={"querystring": querystring},
@@ -177,7 +179,7 @@ class ProductDetailView(AnonymousPageCacheMixin, OscarProductDetailView):
         day_id = chosen_day_id(self.request)
         ctx["product_html"] = cached_html(
             self.request,
-            ["product", pricing_key(self.request), self.object.pk, day_id],
+            ["product", self.object.pk, day_id],
             lambda: self.render_main(self.object.pk, day_id),
         )
         return ctx
@@ -189,7 +191,7 @@ class ProductDetailView(AnonymousPageCacheMixin, OscarProductDetailView):
             {
                 "product": product,
                 "day_left": quotas_left(day_id, [pk]).get(pk),
-                "session": Selector().strategy().fetch_for_product(product),
+                "session": visitor_strategy(self.request).fetch_for_product(product),
                 "csrf_placeholder": CSRF_PLACEHOLDER,
             },
         )

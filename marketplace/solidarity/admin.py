@@ -1,6 +1,7 @@
-"""The admin: funds and their pickup points are edited here (staff); the ledger, the requests
-and the reviews are written by the services only, so they are shown read-only (requests are
-decided with the actions, through the services)."""
+"""The admin: funds and their pickup points are edited here (staff); the ledger, the requests,
+the reviews and the products open to the reduced tier are written by the services only, so they
+are shown read-only (requests are decided with the actions, through the services; the products
+are chosen on the fund's staples page)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,14 @@ from django.utils.translation import ngettext
 
 from marketplace.payments.admin import ReadOnlyAdmin
 from marketplace.solidarity.errors import SolidarityRefused
-from marketplace.solidarity.models import Fund, FundEntry, FundPoint, RateReview, TierRequest
+from marketplace.solidarity.models import (
+    EligibleProduct,
+    Fund,
+    FundEntry,
+    FundPoint,
+    RateReview,
+    TierRequest,
+)
 from marketplace.solidarity.services import approve_request, refuse_request
 
 
@@ -45,6 +53,15 @@ class FundEntryAdmin(ReadOnlyAdmin):
     search_fields = ("reference", "note")
     date_hierarchy = "on"
     list_select_related = ("fund", "producer")
+
+
+@admin.register(EligibleProduct)
+class EligibleProductAdmin(ReadOnlyAdmin):
+    list_display = ("product", "fund", "marked_by", "marked_at")
+    list_filter = ("fund",)
+    search_fields = ("product__title",)
+    list_select_related = ("product", "fund", "marked_by")
+    date_hierarchy = "marked_at"
 
 
 @admin.register(TierRequest)

@@ -11,7 +11,19 @@ class SolidarityConfig(AppConfig):
     verbose_name = _("Solidarity")
 
     def ready(self):
+        from oscar.apps.order.signals import order_placed
+
+        from marketplace.partner.member_prices import register_price_adjuster
         from marketplace.payments.member_prices import register_member_pricer
+        from marketplace.solidarity.a_la_carte import (
+            SolidarityPrices,
+            record_reduced_lines,
+            reference_totals,
+        )
         from marketplace.solidarity.member_prices import solidarity_price
+        from producers.line_prices import register_line_reference
 
         register_member_pricer(solidarity_price)
+        register_price_adjuster(SolidarityPrices())
+        register_line_reference(reference_totals)
+        order_placed.connect(record_reduced_lines, dispatch_uid="solidarity_reduced_lines")

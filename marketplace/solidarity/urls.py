@@ -1,12 +1,13 @@
 from django.urls import path
 
-from marketplace.solidarity.views import funds, rounds, tiers, transparency
+from marketplace.solidarity.views import funds, rounds, staples, tiers, transparency
 
 app_name = "solidarity"
 urlpatterns = [
     path("caisses/", funds.FundsView.as_view(), name="funds"),
     path("caisses/<int:pk>/", funds.FundView.as_view(), name="fund"),
     path("caisses/<int:pk>/ecriture/", funds.RecordEntryView.as_view(), name="record-entry"),
+    path("caisses/<int:pk>/produits/", staples.StaplesView.as_view(), name="staples"),
     path("demandes/<int:pk>/decision/", funds.DecideRequestView.as_view(), name="decide-request"),
     path("tours/", rounds.RoundsView.as_view(), name="rounds"),
     path("contrat/<int:contract_id>/tour/", rounds.OpenRoundView.as_view(), name="open-round"),

@@ -157,6 +157,8 @@ def solidarity_broken(coordinator) -> list[str]:
     broken = []
     if fund.points.count() < 2:
         broken.append("solidarity: the fund serves fewer than two pickup points")
+    if not fund.eligible_products.exists():
+        broken.append("solidarity: no staple open to the reduced tier à la carte")
     if fund.pk not in [coordinated.pk for coordinated in coordinated_funds(coordinator, today)]:
         broken.append("coordinator: does not coordinate the fund")
     entries = FundEntry.objects.filter(fund=fund)

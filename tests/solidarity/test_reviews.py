@@ -351,3 +351,15 @@ def test_the_period_under_review_starts_notice_days_ahead(fund):
         TODAY + dt.timedelta(days=14),
         TODAY + dt.timedelta(days=28),
     )
+
+
+def test_why_a_rate_moved_reads_in_each_coordinators_language(world):
+    give(world.fund, "500.00")
+    made = review_fund(world.fund.pk)
+
+    with translation.override("fr"):
+        assert made.explanation() == made.reason  # recorded in the site's language
+    with translation.override("en"):
+        english = made.explanation()
+    assert english != made.reason
+    assert "35" in english

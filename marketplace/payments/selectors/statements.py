@@ -12,6 +12,9 @@ all the same: the producer brought it. What is received is read from the ledger:
 entries written in the month, per method, less the refunds. Months are calendar months in
 Europe/Paris.
 
+An order's amount is its lines' at the member's price, plus what the solidarity fund paid of
+them (a reduced-tier member's staples): the producer is owed their own price.
+
 Every line is to the cent and every total is the sum of the lines shown: nothing is rounded
 twice. Four queries, however many lines.
 """
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -279,6 +282,20 @@ def _basket_lines(producer: Producer, month: date, now: datetime) -> tuple[Baske
     )
 
 
+def _paid_by_fund(producer: Producer) -> Subquery:
+    """What the solidarity fund paid the producer of the line's order (staples a reduced-tier
+    member bought at the reduced price): owed too, the producer is owed their own price."""
+    return Subquery(
+        LedgerEntry.objects.filter(
+            order=OuterRef("order"), producer=producer, kind=EntryKind.SOLIDARITY
+        )
+        .order_by()
+        .values("order")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+
+
 def _order_lines(producer: Producer, month: date, now: datetime) -> tuple[OrderLine, ...]:
     rows = (
         lines_to_bring(
@@ -287,6 +304,7 @@ def _order_lines(producer: Producer, month: date, now: datetime) -> tuple[OrderL
         )
         .exclude(order__status=ORDER_CANCELLED)
         .exclude(order__pickup__distribution_day__state=DayState.CANCELLED)
+        .annotate(from_fund=_paid_by_fund(producer))
         .values_list(
             "order__pickup__distribution_day__date",
             "order__pickup__distribution_day__pickup_point__name",
@@ -295,11 +313,15 @@ def _order_lines(producer: Producer, month: date, now: datetime) -> tuple[OrderL
             "line_price_incl_tax",
             "order__pickup__handover__pk",
             "order__pickup__handover__collected_at",
+            "from_fund",
         )
     )
     groups: dict[tuple, list] = defaultdict(lambda: [0, ZERO, None])
-    for day, point, number, quantity, price, handover, collected_at in rows:
-        group = groups[(day, point, number)]
+    for day, point, number, quantity, price, handover, collected_at, from_fund in rows:
+        key = (day, point, number)
+        if key not in groups and from_fund is not None:
+            groups[key][1] += cents(from_fund)  # once per order
+        group = groups[key]
         group[0] += quantity
         group[1] += cents(price)
         group[2] = None if handover is None else collected_at is not None

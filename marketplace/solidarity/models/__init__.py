@@ -1,5 +1,6 @@
 """Solidarity's tables: funds and their pickup points, each fund's ledger, members' tiers and
-their requests, the rate reviews, and contribution rounds."""
+their requests, the rate reviews, contribution rounds, and the staples open to the reduced
+tier à la carte."""
 
 from marketplace.solidarity.models.funds import Fund, FundPoint, fund_settings_errors
 from marketplace.solidarity.models.ledger import (
@@ -16,6 +17,7 @@ from marketplace.solidarity.models.rounds import (
     PledgedPrice,
     RoundState,
 )
+from marketplace.solidarity.models.staples import EligibleProduct, ReducedLine
 from marketplace.solidarity.models.tiers import (
     OPEN_REQUEST_STATES,
     MemberTier,
@@ -35,6 +37,8 @@ __all__ = [
     "FundEntryKind",
     "FundEntryQuerySet",
     "FundPoint",
+    "EligibleProduct",
+    "ReducedLine",
     "MemberTier",
     "Pledge",
     "PledgedPrice",

@@ -92,6 +92,11 @@ class FundEntry(models.Model):
                 name="solidarity_entry_sign_follows_kind",
             ),
             models.UniqueConstraint(
+                fields=["order", "producer"],
+                condition=Q(kind="reduction", delivery__isnull=True, order__isnull=False),
+                name="one_solidarity_reduction_per_order_and_producer",
+            ),
+            models.UniqueConstraint(
                 fields=["delivery", "kind"],
                 condition=Q(kind__in=["contribution", "reduction"]),
                 name="one_solidarity_entry_per_delivery_and_kind",

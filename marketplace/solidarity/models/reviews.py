@@ -2,6 +2,9 @@
 period: running a review twice for the same period changes nothing (``marketplace.solidarity
 .rates`` writes them)."""
 
+from dataclasses import fields
+from decimal import Decimal
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +40,19 @@ class RateReview(models.Model):
 
     def __str__(self):
         return f"{self.fund} {self.period_start:%Y-%m-%d}: {self.rate_before} → {self.rate_after} %"
+
+    def explanation(self) -> str:
+        """Why, in the reader's language: the review made again from its recorded figures (it
+        is pure arithmetic); the sentence recorded at the time when they cannot be read."""
+        from marketplace.solidarity.rates import ReviewInputs, review
+
+        try:
+            names = [field.name for field in fields(ReviewInputs)]
+            values = {
+                name: int(self.inputs[name]) if name == "periods" else Decimal(self.inputs[name])
+                for name in names
+                if name in self.inputs
+            }
+            return review(ReviewInputs(**values)).explanation
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            return self.reason

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from marketplace.core.tasks import queue_on_commit
+from marketplace.solidarity.a_la_carte import forget_member_prices
 from marketplace.solidarity.models import Fund, RateReview
 from marketplace.solidarity.rates import ReviewInputs, ReviewResult, review
 from marketplace.solidarity.selectors.commitments import period_commitments
@@ -62,6 +63,8 @@ def review_fund(
         fund.rate = result.rate_after
         fund.open_to_requests = result.open_to_requests
         fund.save(update_fields=["rate", "open_to_requests"])
+        if recorded.rate_after != recorded.rate_before:
+            forget_member_prices()  # a rate applying today reaches the shop's prices at once
         moved = release_waiting_requests(fund, now=now) if result.open_to_requests else []
         if recorded.announced_at or not result.open_to_requests:
             queue_on_commit("marketplace.solidarity.tasks.announce_rate_review", recorded.pk)

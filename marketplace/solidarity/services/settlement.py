@@ -16,8 +16,13 @@ member pays what they chose. Subscriptions priced by a contribution round are th
 business, not the fund's. A basket skipped, not brought, or whose holder has not chosen how
 to pay yet waits: it is settled the night after its schedule exists.
 
-Idempotent: a delivery settled is never settled again (a unique entry per delivery and kind),
-and each fund's settlement runs in one transaction holding the fund's row.
+À la carte, the same for the lines a reduced-tier member bought below their reference price on
+the fund's staples (``ReducedLine``), once the order's distribution has begun (not cancelled):
+one reduction per order and producer, for their lines still standing.
+
+Idempotent: a delivery or an order settled is never settled again (a unique entry per delivery
+and kind, per order and producer), and each fund's settlement runs in one transaction holding
+the fund's row.
 """
 
 from datetime import datetime
@@ -30,9 +35,11 @@ from django.utils import timezone
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, ContractKind
 from deliveries.network.models import DayState
 from marketplace.payments.models import EntryKind, LedgerEntry, PaymentMethod
-from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind
+from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind, ReducedLine
 
 SETTLED_KINDS = (FundEntryKind.REDUCTION, FundEntryKind.CONTRIBUTION)
+CANCELLED = "cancelled"  # an order's or an order line's status
+CENT = Decimal("0.01")
 
 
 def settle_fund_deliveries(*, now: datetime | None = None) -> int:
@@ -86,9 +93,13 @@ def settle_fund(fund_id: int, *, now: datetime | None = None) -> int:
     for pk, price, subscription, member, producer, total, deliveries, day, began in to_settle(
         fund, now
     ):
-        part = price - (total / deliveries).quantize(Decimal("0.01"))
+        part = price - (total / deliveries).quantize(CENT)
         if part:
             rows.append((pk, part, subscription, member, producer, day, began))
+    return _write_deliveries(fund, rows, now) + _settle_orders(fund, now)
+
+
+def _write_deliveries(fund: Fund, rows: list, now: datetime) -> int:
     if not rows:
         return 0
     entries = [
@@ -122,3 +133,66 @@ def settle_fund(fund_id: int, *, now: datetime | None = None) -> int:
         )
     )
     return len(rows)
+
+
+def orders_to_settle(fund: Fund, now: datetime) -> dict[tuple[int, int], list]:
+    """The fund's reduced order lines still standing whose distribution has begun by ``now``,
+    not settled yet: per (order, producer), the order's member, the distribution's start and
+    the fund's part."""
+    settled = FundEntry.objects.filter(
+        fund=fund, kind=FundEntryKind.REDUCTION, delivery__isnull=True, order__isnull=False
+    ).values_list("order_id", "producer_id")
+    done = set(settled)
+    day = "line__order__pickup__distribution_day__"
+    rows = (
+        ReducedLine.objects.filter(fund=fund, **{f"{day}starts_at__lte": now})
+        .exclude(line__status=CANCELLED)
+        .exclude(line__order__status=CANCELLED)
+        .exclude(**{f"{day}state": DayState.CANCELLED})
+        .values_list(
+            "line__order_id",
+            "line__partner__producer__id",
+            "line__order__user_id",
+            f"{day}date",
+            f"{day}starts_at",
+            "reference_unit_price",
+            "member_unit_price",
+            "line__quantity",
+        )
+    )
+    found: dict[tuple[int, int], list] = {}
+    for order, producer, member, date, began, reference, paid, quantity in rows:
+        if (order, producer) in done:
+            continue
+        group = found.setdefault((order, producer), [member, date, began, Decimal("0.00")])
+        group[3] += (reference - paid) * quantity
+    return found
+
+
+def _settle_orders(fund: Fund, now: datetime) -> int:
+    found = orders_to_settle(fund, now)
+    written = 0
+    for (order, producer), (member, date, began, part) in sorted(found.items()):
+        if part <= 0:
+            continue
+        entry = LedgerEntry.objects.create(
+            created_at=began,
+            kind=EntryKind.SOLIDARITY,
+            method=PaymentMethod.SOLIDARITY,
+            amount=part,
+            producer_id=producer,
+            order_id=order,
+        )
+        FundEntry.objects.create(
+            fund=fund,
+            kind=FundEntryKind.REDUCTION,
+            amount=-part,
+            on=date,
+            created_at=now,
+            order_id=order,
+            member_id=member,
+            producer_id=producer,
+            ledger_entry=entry,
+        )
+        written += 1
+    return written

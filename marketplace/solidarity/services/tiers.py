@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from baskets.models import ContractKind, Subscription, SubscriptionState
 from deliveries.network.models import PickupPoint
+from marketplace.solidarity.a_la_carte import forget_member_prices
 from marketplace.solidarity.errors import SolidarityRefused
 from marketplace.solidarity.models import (
     OPEN_REQUEST_STATES,
@@ -95,6 +96,7 @@ def _set_tier(request: TierRequest, now) -> None:
         MemberTier.objects.update_or_create(
             member=request.member, defaults={**terms, "fund": request.fund}
         )
+        forget_member_prices()
 
 
 def _withdraw_open(member, subscription, now) -> None:
@@ -119,6 +121,7 @@ def _take_tier_away(member, subscription) -> None:
         SolidarityTier.objects.filter(subscription=subscription).delete()
     else:
         MemberTier.objects.filter(member=member).delete()
+        forget_member_prices()
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from marketplace.solidarity.selectors.history import (
     recent_entries,
 )
 from marketplace.solidarity.selectors.reviews import announced_review, rate_in_force
+from marketplace.solidarity.selectors.staples import eligible_count
 from marketplace.solidarity.selectors.tiers import pending_requests_for
 from marketplace.solidarity.views.fund_chart import balance_chart
 
@@ -98,5 +99,6 @@ def render_fund_page(request, fund: Fund, entry_form, transparency_url, *, statu
         "entries_shown": ENTRIES_SHOWN,
         "entry_form": entry_form,
         "transparency_url": transparency_url,
+        "eligible_count": eligible_count(fund),
     }
     return render(request, "solidarity/fund.html", context, status=status)

@@ -21,6 +21,7 @@ from marketplace.solidarity.selectors.member_tiers import (
     SubscriptionTier,
     member_tiers,
 )
+from marketplace.solidarity.selectors.staples import staples_of
 from marketplace.solidarity.services.tiers import ask_for_tier, request_outcome, withdraw_request
 from marketplace.solidarity.tier_forms import TierChoiceForm
 
@@ -101,6 +102,8 @@ class MyTierView(LoginRequiredMixin, View):
         rows = [*tiers.subscriptions, *([tiers.a_la_carte] if tiers.a_la_carte else [])]
         for row in rows:
             row.form = bound.get(row.key) or _form(row)
+        if tiers.a_la_carte is not None:
+            tiers.a_la_carte.staples = staples_of(tiers.a_la_carte.fund)
         context = {"tiers": tiers, "tier_names": dict(Tier.choices)}
         return render(request, self.template_name, context, status=status)
 
