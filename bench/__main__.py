@@ -13,7 +13,7 @@ each page, BENCH_PAGES=finder,finder_member to load only those pages (and nothin
 results.json is then left as it is), BENCH_WORKER_CLASS=gthread for gunicorn's gthread
 workers instead of sync ones, BENCH_CHARGES (default 10,000) for the instalments of the
 nightly charging run (bench/charges.py), BENCH_SOLIDARITY_SUBSCRIPTIONS (default 5,000) for the
-fund's rate review (bench/solidarity_review.py).
+fund's rate review and the nightly settlement of its baskets (bench/solidarity_review.py).
 """
 
 import json

@@ -258,6 +258,72 @@ def measure(fund) -> dict:
     }
 
 
+def ensure_payments(fund) -> None:
+    """Each reduced-tier or supporter subscription's season scheduled at its member's price
+    (written in bulk: data for the measure), so that the settlement has the fund's part of each
+    basket to write."""
+    from marketplace.payments.models import PaymentMethod, PaymentPlan, SubscriptionPayment
+    from marketplace.solidarity.member_prices import tier_price
+    from marketplace.solidarity.models import SolidarityTier
+
+    tiers = SolidarityTier.objects.filter(
+        subscription__pickup_point__solidarity_fund_point__fund=fund,
+        subscription__payment__isnull=True,
+    ).select_related("subscription")
+    SubscriptionPayment.objects.bulk_create(
+        [
+            SubscriptionPayment(
+                subscription=tier.subscription,
+                plan=PaymentPlan.WHOLE_SEASON,
+                method=PaymentMethod.CHEQUE,
+                total=tier_price(PRICE, tier, 1, fund.rate) * 26,
+                deliveries=26,
+                created_at=tier.since,
+            )
+            for tier in tiers
+        ],
+        batch_size=2000,
+    )
+
+
+def measure_settlement(fund) -> dict:
+    """The nightly settlement of the period's baskets made (half the points), timed, then run
+    again (which must write nothing)."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    from marketplace.payments.models import EntryKind, LedgerEntry
+    from marketplace.solidarity.models import FundEntry
+    from marketplace.solidarity.selectors import review_period
+    from marketplace.solidarity.services.settlement import settle_fund
+
+    ensure_payments(fund)
+    # A run before this one settled them already: the ledgers are written once, so the bench
+    # takes its own rows out below the models' guard.
+    settled = FundEntry.objects.filter(fund=fund, delivery__isnull=False)
+    twins = list(settled.values_list("ledger_entry_id", flat=True))
+    settled._raw_delete(DEFAULT_DB_ALIAS)
+    LedgerEntry.objects.filter(pk__in=twins, kind=EntryKind.SOLIDARITY)._raw_delete(
+        DEFAULT_DB_ALIAS
+    )
+    _start, end = review_period(fund, timezone_today())
+    night = dt.datetime.combine(end, dt.time(4, 25), tzinfo=dt.UTC)
+    written, seconds, queries = _timed(lambda: settle_fund(fund.pk, now=night))
+    again, rerun_seconds, rerun_queries = _timed(lambda: settle_fund(fund.pk, now=night))
+    return {
+        "settled": written,
+        "settle_seconds": seconds,
+        "settle_queries": queries,
+        "settle_rerun_written": again,
+        "settle_rerun_queries": rerun_queries,
+    }
+
+
+def timezone_today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def run() -> list[dict]:
     count = subscription_count()
     print(
@@ -273,6 +339,11 @@ def run() -> list[dict]:
         f"  {made.rate_before} % -> {made.rate_after} % ({made.inputs['reason']}); "
         f"{made.inputs['reduced_deliveries']} reduced and {made.inputs['supporter_deliveries']} "
         f"supporter deliveries, {made.inputs['deliveries_from_calendars']} from the calendars",
+        flush=True,
+    )
+    settlement = measure_settlement(fund)
+    print(
+        f"  settlement: {settlement['settled']} baskets' fund parts written in both ledgers",
         flush=True,
     )
     rows = [
@@ -300,6 +371,27 @@ def run() -> list[dict]:
             "value": figures["announce_queries"],
             "unit": "queries",
         },
+        {"name": "solidarity_settlement.baskets", "value": settlement["settled"], "unit": ""},
+        {
+            "name": "solidarity_settlement.seconds",
+            "value": round(settlement["settle_seconds"], 3),
+            "unit": "s",
+        },
+        {
+            "name": "solidarity_settlement.queries",
+            "value": settlement["settle_queries"],
+            "unit": "queries",
+        },
+        {
+            "name": "solidarity_settlement.rerun_written",
+            "value": settlement["settle_rerun_written"],
+            "unit": "",
+        },
+        {
+            "name": "solidarity_settlement.rerun_queries",
+            "value": settlement["settle_rerun_queries"],
+            "unit": "queries",
+        },
     ]
     return [{**row, "subscriptions": count, "pickup_points": POINTS} for row in rows]
 
@@ -311,6 +403,8 @@ def print_rows(rows: list[dict]) -> None:
         note = ""
         if row["name"] == "solidarity_review.rerun_changed" and row["value"]:
             note = "  <- a second run changed something"
+        if row["name"] == "solidarity_settlement.rerun_written" and row["value"]:
+            note = "  <- a second run wrote something"
         print(f"{row['name']:<40}{row['value']:>10} {row['unit']}{note}")
 
 

@@ -17,6 +17,7 @@ from deliveries.distribution.models import VolunteerShift
 from marketplace.core.csv import csv_text
 from marketplace.members.models import MemberProfile
 from marketplace.payments.models import MEMBER_BALANCE_KINDS, LedgerEntry
+from marketplace.solidarity.models import MemberTier, Pledge, SolidarityTier, TierRequest
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
@@ -171,6 +172,65 @@ def _payments(user) -> list[dict]:
     ]
 
 
+def _tier(choice) -> dict:
+    return {
+        "tier": choice.get_tier_display(),
+        "supporter_percent": _money(choice.supporter_percent),
+        "supporter_amount": _money(choice.supporter_amount),
+    }
+
+
+def _solidarity(user) -> dict:
+    """The member's solidarity tiers, their requests (with what they declared) and pledges."""
+    tiers = SolidarityTier.objects.filter(subscription__member=user).select_related(
+        "subscription__contract__plan"
+    )
+    a_la_carte = MemberTier.objects.filter(member=user).select_related("fund").first()
+    requests = TierRequest.objects.filter(member=user).select_related(
+        "subscription__contract__plan", "fund"
+    )
+    pledges = Pledge.objects.filter(subscription__member=user).select_related(
+        "round__contract__plan"
+    )
+    return {
+        "tiers": [
+            {
+                "plan": tier.subscription.contract.plan.name,
+                "since": _when(tier.since),
+                **_tier(tier),
+            }
+            for tier in tiers
+        ],
+        "tier_a_la_carte": (
+            {"fund": a_la_carte.fund.name, "since": _when(a_la_carte.since), **_tier(a_la_carte)}
+            if a_la_carte
+            else None
+        ),
+        "requests": [
+            {
+                "fund": request.fund.name,
+                "plan": request.subscription.contract.plan.name if request.subscription else None,
+                **_tier(request),
+                "declaration": request.declaration,
+                "state": request.get_state_display(),
+                "asked_at": _when(request.created_at),
+                "decided_at": _when(request.decided_at),
+                "answer": request.answer,
+            }
+            for request in requests
+        ],
+        "pledges": [
+            {
+                "plan": pledge.round.contract.plan.name,
+                "round": pledge.round.number,
+                "per_basket": _money(pledge.amount),
+                "pledged_at": _when(pledge.created_at),
+            }
+            for pledge in pledges
+        ],
+    }
+
+
 def member_data(user) -> dict:
     """Everything about the member, as plain JSON values (dates in ISO 8601, Paris time;
     amounts as strings, in euros)."""
@@ -250,6 +310,7 @@ def member_data(user) -> dict:
         ],
         "collected": sorted(collected, key=lambda item: item["collected_at"]),
         "payments": _payments(user),
+        "solidarity": _solidarity(user),
     }
 
 

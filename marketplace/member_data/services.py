@@ -51,6 +51,10 @@ PERSONAL_RECORDS = (
     ("reviews", "ProductReview", "user"),
     ("wishlists", "WishList", "owner"),
     ("payment", "Bankcard", "user"),
+    # What they declared to ask for a solidarity tier, and their tier à la carte: the fund's
+    # ledger keeps the amounts, without these.
+    ("solidarity", "TierRequest", "member"),
+    ("solidarity", "MemberTier", "member"),
 )
 
 

@@ -158,3 +158,32 @@ def test_my_payments_shows_the_members_price_before_they_choose_a_plan(
     text = " ".join(page.content.decode().split())
     assert "You pay €8.40 per delivery." in text or "You pay 8.40 € per delivery." in text
     assert "12.00" in text
+
+
+def test_a_tier_granted_after_the_plan_reprices_the_season_and_its_instalments(
+    fund, point, subscription, coordinator
+):
+    payment = scheduled(subscription)  # 13 Tuesdays at 12.00, by cheque
+    assert payment.total == Decimal("156.00")
+
+    reduced(subscription, coordinator)
+
+    payment.refresh_from_db()
+    assert payment.total == Decimal("109.20")  # 13 at 8.40
+    assert [row.amount for row in payment.instalments.all()] == [Decimal("109.20")]
+    assert subscription_account(subscription).due == Decimal("109.20")
+    deliveries_made(point)
+    assert settle_fund_deliveries(now=AFTER_THIRD) == 3  # the fund pays the rest of each
+
+
+def test_a_season_with_baskets_settled_keeps_its_price_until_the_next(fund, point, coordinator):
+    supporter = subscription_to(point, member=UserFactory())
+    ask_for_tier(supporter.member, Tier.SUPPORTER, subscription=supporter, supporter_price="14.00")
+    payment = scheduled(supporter)
+    deliveries_made(point)
+    settle_fund_deliveries(now=AFTER_THIRD)
+
+    reduced(supporter, coordinator)
+
+    payment.refresh_from_db()
+    assert payment.total == Decimal("14.00") * 13

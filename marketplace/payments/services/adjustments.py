@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.payments.member_prices import member_price_per_delivery
 from marketplace.payments.models import (
     OPEN_CHARGE_STATES,
     UNPAID_STATES,
@@ -178,3 +179,30 @@ def adjust_dues_of_subscriptions(
     )
     adjusted = sum(adjust_subscription_dues(pk, now=now) is not None for pk in ids)
     return AdjustmentRun(looked_at=len(ids), adjusted=adjusted)
+
+
+@transaction.atomic
+def reprice_season(subscription, *, now: datetime | None = None) -> LedgerEntry | None:
+    """The member's price changed since their plan was made (their solidarity tier: the layer
+    that changed it calls this): the season's total is their new price per delivery
+    (``member_prices``, at today's terms) for the deliveries planned, and the dues and the
+    instalments follow it as for a day cancelled (``adjust_subscription_dues``): unpaid
+    instalments cut, or money to give back; raised on the last instalment still expected. The
+    whole season is repriced, the deliveries already made included. Returns the correction
+    written, or None (no plan yet, or the same price)."""
+    now = now or timezone.now()
+    payment = (
+        SubscriptionPayment.objects.select_for_update(of=("self",))
+        .select_related("subscription__contract__plan", "subscription__pickup_point")
+        .filter(subscription_id=subscription.pk)
+        .first()
+    )
+    if payment is None or not payment.deliveries:
+        return None
+    total = member_price_per_delivery(payment.subscription, timezone.localdate(now))
+    total *= payment.deliveries
+    if total == payment.total:
+        return None
+    payment.total = total
+    payment.save(update_fields=["total"])
+    return adjust_subscription_dues(payment.pk, now=now)

@@ -28,7 +28,7 @@ the fund's row.
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -113,8 +113,11 @@ def _write_deliveries(fund: Fund, rows: list, now: datetime) -> int:
         )
         for _pk, part, subscription, _member, producer, _day, began in rows
     ]
-    for entry in entries:  # one by one: every backend gives back the id the twin links to
-        entry.save()
+    if connection.features.can_return_rows_from_bulk_insert:
+        LedgerEntry.objects.bulk_create(entries)  # each gets the id its twin links to
+    else:
+        for entry in entries:
+            entry.save()
     FundEntry.objects.bulk_create(
         FundEntry(
             fund=fund,

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from baskets.models import ContractKind, Subscription, SubscriptionState
 from deliveries.network.models import PickupPoint
+from marketplace.payments.services.adjustments import reprice_season
 from marketplace.solidarity.a_la_carte import forget_member_prices
 from marketplace.solidarity.errors import SolidarityRefused
 from marketplace.solidarity.models import (
     OPEN_REQUEST_STATES,
     Fund,
+    FundEntry,
     MemberTier,
     RequestState,
     SolidarityTier,
@@ -92,6 +94,14 @@ def _set_tier(request: TierRequest, now) -> None:
     }
     if request.subscription_id is not None:
         SolidarityTier.objects.update_or_create(subscription=request.subscription, defaults=terms)
+        # A season already planned is repriced at the new tier, unless the fund has settled
+        # some of its baskets already (at the former price): then the tier waits for the
+        # next season's plan.
+        settled = FundEntry.objects.filter(
+            subscription_id=request.subscription_id, delivery__isnull=False
+        )
+        if not settled.exists():
+            reprice_season(request.subscription, now=now)
     else:
         MemberTier.objects.update_or_create(
             member=request.member, defaults={**terms, "fund": request.fund}

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -24,12 +24,9 @@ from marketplace.solidarity.services.tiers import approve_request, refuse_reques
 from marketplace.solidarity.views.fund_page import render_fund_page
 
 
-def transparency_url(fund: Fund) -> str | None:
-    """The fund's public page, once the site has one."""
-    try:
-        return reverse("solidarity:transparency", kwargs={"slug": fund.slug})
-    except NoReverseMatch:
-        return None
+def transparency_url(fund: Fund) -> str:
+    """The fund's public page."""
+    return reverse("solidarity:transparency", kwargs={"slug": fund.slug})
 
 
 def coordinated_fund(user, pk: int) -> Fund:
