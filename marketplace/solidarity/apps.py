@@ -17,7 +17,7 @@ class SolidarityConfig(AppConfig):
         from marketplace.payments.member_prices import register_member_pricer
         from marketplace.solidarity.a_la_carte import (
             SolidarityPrices,
-            record_reduced_lines,
+            record_solidarity_lines,
             reference_totals,
         )
         from marketplace.solidarity.member_prices import solidarity_price
@@ -26,4 +26,4 @@ class SolidarityConfig(AppConfig):
         register_member_pricer(solidarity_price)
         register_price_adjuster(SolidarityPrices())
         register_line_reference(reference_totals)
-        order_placed.connect(record_reduced_lines, dispatch_uid="solidarity_reduced_lines")
+        order_placed.connect(record_solidarity_lines, dispatch_uid="solidarity_lines")

@@ -19,7 +19,7 @@ from marketplace.solidarity.models import (
     EligibleProduct,
     FundEntry,
     FundEntryKind,
-    ReducedLine,
+    SolidarityLine,
     Tier,
 )
 from marketplace.solidarity.services import approve_request, ask_for_tier
@@ -92,7 +92,7 @@ def test_the_order_is_at_the_reduced_price_and_the_producer_is_owed_their_own(
     order = place_order_for_day(reduced_member, [(bread, 2), (jam, 1)], day.pk)
 
     assert order.total_incl_tax == Decimal("11.60")  # 2 × 2.80 + 6.00
-    reduced = ReducedLine.objects.get()
+    reduced = SolidarityLine.objects.get()
     assert (reduced.reference_unit_price, reduced.member_unit_price) == (
         Decimal("4.00"),
         Decimal("2.80"),
@@ -132,3 +132,22 @@ def test_the_tier_page_lists_the_staples_open_to_the_reduced_tier(client, staple
     text = " ".join(page.content.decode().split())
     assert "Pain complet" in text
     assert "Confiture" not in text
+
+
+def test_a_supporter_pays_their_percentage_above_on_staples_and_it_goes_to_the_fund(
+    point, fund, staples, producer, coordinator
+):
+    bread, jam = staples
+    supporter = UserFactory()
+    ask_for_tier(supporter, Tier.SUPPORTER, pickup_point=point, supporter_percent="10")
+    assert price_seen(supporter, bread) == Decimal("4.40")
+    assert price_seen(supporter, jam) == Decimal("6.00")
+    day = DistributionDay.objects.get(pickup_point=point, date=TUESDAY)
+    order = place_order_for_day(supporter, [(bread, 3), (jam, 1)], day.pk)
+
+    assert settle_fund_deliveries(now=AFTER) == 1
+    entry = FundEntry.objects.get(order=order)
+    assert (entry.kind, entry.amount) == (FundEntryKind.CONTRIBUTION, Decimal("1.20"))
+    statement = producer_statement(producer, dt.date(2026, 12, 1), now=AFTER)
+    assert statement.owed_for_orders == Decimal("18.00")  # 3 × 4.00 + 6.00
+    assert statement.refunds == Decimal("1.20")  # passed on to the fund

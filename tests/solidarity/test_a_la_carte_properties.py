@@ -1,7 +1,7 @@
-"""À la carte over random orders (hypothesis): whatever the rate, the products opened to the
-reduced tier, the members' tiers, what they order and the lines cancelled, each producer is
-owed and paid their own price for every line still standing: the members' part at their
-price, the fund's part for the reduced lines, settled once.
+"""À la carte over random orders (hypothesis): whatever the rate, the staples, the members'
+tiers (standard, reduced, supporter by a percentage), what they order and the lines
+cancelled, each producer is owed and paid their own price for every line still standing: the
+members' part at their price, the fund's part (or a supporter's, passed on) settled once.
 
 Each run draws a fund's rate, one to four products (a price each, opened to the reduced tier
 or not), one to four members (reduced tier à la carte or not) each ordering some of them for
@@ -48,7 +48,7 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Buyer:
-    reduced: bool
+    tier: str  # "standard", "reduced", or a supporter's percentage ("5" to "50")
     quantities: tuple[int, ...]  # per product, 0: not ordered
     cancelled: tuple[bool, ...]  # per product, the line cancelled before the day
 
@@ -64,7 +64,7 @@ def worlds(draw):
         st.lists(
             st.builds(
                 Buyer,
-                st.booleans(),
+                st.one_of(st.sampled_from(["standard", "reduced"]), st.integers(5, 50).map(str)),
                 st.tuples(*[st.integers(0, 3)] * count),
                 st.tuples(*[st.booleans()] * count),
             ),
@@ -103,9 +103,13 @@ def test_each_producer_is_owed_and_paid_their_own_price_for_every_line_standing(
         owed, from_fund = ZERO, ZERO
         for buyer in buyers:
             member = UserFactory()
-            if buyer.reduced:
+            if buyer.tier == "reduced":
                 request = ask_for_tier(member, Tier.REDUCED, pickup_point=point, declaration="RSA")
                 approve_request(coordinator, request)
+            elif buyer.tier != "standard":
+                ask_for_tier(
+                    member, Tier.SUPPORTER, pickup_point=point, supporter_percent=buyer.tier
+                )
             wanted = [
                 (product, quantity)
                 for (product, _price, _eligible), quantity in zip(
@@ -123,8 +127,11 @@ def test_each_producer_is_owed_and_paid_their_own_price_for_every_line_standing(
                     continue
                 line = order.lines.get(product=product)
                 member_price = price
-                if buyer.reduced and eligible:
+                if buyer.tier == "reduced" and eligible:
                     member_price = (price * (100 - rate) / 100).quantize(CENT, ROUND_HALF_UP)
+                elif buyer.tier != "standard" and eligible:
+                    percent = int(buyer.tier)
+                    member_price = (price * (100 + percent) / 100).quantize(CENT, ROUND_HALF_UP)
                 assert line.unit_price_incl_tax == member_price
                 if cancelled and len(wanted) > 1:
                     line.set_status("cancelled")
@@ -139,7 +146,10 @@ def test_each_producer_is_owed_and_paid_their_own_price_for_every_line_standing(
 
         statement = producer_statement(producer, dt.date(2026, 12, 1), now=AFTER)
         assert statement.owed_for_orders == owed
-        assert statement.from_solidarity_fund == from_fund
+        passed_on = sum(
+            (line.amount for line in statement.refunded if line.method == "solidarity"), ZERO
+        )
+        assert statement.from_solidarity_fund - passed_on == from_fund
         assert sum(FundEntry.objects.values_list("amount", flat=True)) == -from_fund
 
     rolled_back(check)

@@ -17,7 +17,7 @@ from marketplace.solidarity.models.rounds import (
     PledgedPrice,
     RoundState,
 )
-from marketplace.solidarity.models.staples import EligibleProduct, ReducedLine
+from marketplace.solidarity.models.staples import EligibleProduct, SolidarityLine
 from marketplace.solidarity.models.tiers import (
     OPEN_REQUEST_STATES,
     MemberTier,
@@ -38,7 +38,7 @@ __all__ = [
     "FundEntryQuerySet",
     "FundPoint",
     "EligibleProduct",
-    "ReducedLine",
+    "SolidarityLine",
     "MemberTier",
     "Pledge",
     "PledgedPrice",

@@ -93,8 +93,12 @@ class FundEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["order", "producer"],
-                condition=Q(kind="reduction", delivery__isnull=True, order__isnull=False),
-                name="one_solidarity_reduction_per_order_and_producer",
+                condition=Q(
+                    kind__in=["contribution", "reduction"],
+                    delivery__isnull=True,
+                    order__isnull=False,
+                ),
+                name="one_solidarity_entry_per_order_and_producer",
             ),
             models.UniqueConstraint(
                 fields=["delivery", "kind"],

@@ -1,10 +1,12 @@
-"""À la carte: the products a fund's coordinators open to the reduced tier (staples), and each
-order line a reduced-tier member bought at the reduced price.
+"""À la carte: the products a fund's coordinators open to its tiers (staples), and each order
+line a member bought at their tier's price.
 
 ``EligibleProduct``: the shop's pricing strategy gives the fund's reduced-tier members the
-reduced price on it. ``ReducedLine``: written when the order is placed, with both unit prices,
-so that what the fund owes the producer is known whatever the product's price becomes; the
-nightly settlement pays it once the distribution has begun (``services.settlement``).
+reduced price on it, and its supporters their price above. ``SolidarityLine``: written when the
+order is placed, with both unit prices, so that the fund's part is known whatever the
+product's price becomes; the nightly settlement writes it once the distribution has begun
+(``services.settlement``): a reduction the fund pays the producer, or a supporter's
+contribution the producer passes on to the fund.
 """
 
 from django.conf import settings
@@ -46,11 +48,11 @@ class EligibleProduct(models.Model):
         return f"{self.product} ({self.fund})"
 
 
-class ReducedLine(models.Model):
+class SolidarityLine(models.Model):
     line = models.OneToOneField(
         "order.Line",
         on_delete=models.CASCADE,
-        related_name="solidarity_reduction",
+        related_name="solidarity_price",
         verbose_name=_("order line"),
     )
     fund = models.ForeignKey(
@@ -64,15 +66,15 @@ class ReducedLine(models.Model):
     )
 
     class Meta:
-        verbose_name = _("order line at the reduced price")
-        verbose_name_plural = _("order lines at the reduced price")
+        verbose_name = _("order line at a solidarity price")
+        verbose_name_plural = _("order lines at a solidarity price")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(member_unit_price__lt=models.F("reference_unit_price"))
+                condition=~models.Q(member_unit_price=models.F("reference_unit_price"))
                 & models.Q(member_unit_price__gte=0),
-                name="reduced_line_below_reference",
+                name="solidarity_line_not_at_reference",
             )
         ]
 
     def __str__(self):
-        return f"{self.line} ({self.member_unit_price} < {self.reference_unit_price})"
+        return f"{self.line} ({self.member_unit_price}, not {self.reference_unit_price})"

@@ -99,20 +99,28 @@ def products_to_choose(
     return groups
 
 
-def staples_of(fund: Fund, limit: int = 100) -> list[ProductChoice]:
-    """The fund's staples members may order, by title, with their price: what a reduced-tier
-    member sees on their tier's page. One query."""
-    return [
-        ProductChoice(pk, title, price, True)
-        for pk, title, price in public_products()
+@dataclass(frozen=True)
+class Staple:
+    title: str
+    producer: str
+    price: Decimal | None
+
+
+def staples_of(fund: Fund, limit: int = 100) -> list[Staple]:
+    """The fund's staples members may order, by title and producer, with their price: what a
+    reduced-tier member sees on their tier's page. One query."""
+    first_record = StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk")
+    rows = (
+        public_products()
         .filter(solidarity_funds__fund=fund)
         .annotate(
-            price=Subquery(
-                StockRecord.objects.filter(product=OuterRef("pk"))
-                .order_by("pk")
-                .values("price")[:1]
-            )
+            price=Subquery(first_record.values("price")[:1]),
+            producer_name=Coalesce(
+                Subquery(first_record.values("partner__producer__name")[:1]),
+                Subquery(first_record.values("partner__name")[:1]),
+            ),
         )
-        .order_by("title", "pk")
-        .values_list("pk", "title", "price")[:limit]
-    ]
+        .order_by("title", "producer_name", "pk")
+        .values_list("title", "producer_name", "price")[:limit]
+    )
+    return [Staple(title, producer or "", price) for title, producer, price in rows]

@@ -16,9 +16,9 @@ member pays what they chose. Subscriptions priced by a contribution round are th
 business, not the fund's. A basket skipped, not brought, or whose holder has not chosen how
 to pay yet waits: it is settled the night after its schedule exists.
 
-À la carte, the same for the lines a reduced-tier member bought below their reference price on
-the fund's staples (``ReducedLine``), once the order's distribution has begun (not cancelled):
-one reduction per order and producer, for their lines still standing.
+À la carte, the same for the lines a member bought at their tier's price on the fund's staples
+(``SolidarityLine``), once the order's distribution has begun (not cancelled): one reduction
+(or a supporter's contribution) per order and producer, for their lines still standing.
 
 Idempotent: a delivery or an order settled is never settled again (a unique entry per delivery
 and kind, per order and producer), and each fund's settlement runs in one transaction holding
@@ -35,7 +35,7 @@ from django.utils import timezone
 from baskets.models import BROUGHT_STATUSES, BasketDelivery, ContractKind
 from deliveries.network.models import DayState
 from marketplace.payments.models import EntryKind, LedgerEntry, PaymentMethod
-from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind, ReducedLine
+from marketplace.solidarity.models import Fund, FundEntry, FundEntryKind, SolidarityLine
 
 SETTLED_KINDS = (FundEntryKind.REDUCTION, FundEntryKind.CONTRIBUTION)
 CANCELLED = "cancelled"  # an order's or an order line's status
@@ -139,16 +139,16 @@ def _write_deliveries(fund: Fund, rows: list, now: datetime) -> int:
 
 
 def orders_to_settle(fund: Fund, now: datetime) -> dict[tuple[int, int], list]:
-    """The fund's reduced order lines still standing whose distribution has begun by ``now``,
-    not settled yet: per (order, producer), the order's member, the distribution's start and
-    the fund's part."""
+    """The fund's order lines at a tier's price still standing whose distribution has begun by
+    ``now``, not settled yet: per (order, producer), the order's member, the distribution's
+    start and the fund's part (below zero: a supporter's)."""
     settled = FundEntry.objects.filter(
-        fund=fund, kind=FundEntryKind.REDUCTION, delivery__isnull=True, order__isnull=False
+        fund=fund, kind__in=SETTLED_KINDS, delivery__isnull=True, order__isnull=False
     ).values_list("order_id", "producer_id")
     done = set(settled)
     day = "line__order__pickup__distribution_day__"
     rows = (
-        ReducedLine.objects.filter(fund=fund, **{f"{day}starts_at__lte": now})
+        SolidarityLine.objects.filter(fund=fund, **{f"{day}starts_at__lte": now})
         .exclude(line__status=CANCELLED)
         .exclude(line__order__status=CANCELLED)
         .exclude(**{f"{day}state": DayState.CANCELLED})
@@ -176,7 +176,7 @@ def _settle_orders(fund: Fund, now: datetime) -> int:
     found = orders_to_settle(fund, now)
     written = 0
     for (order, producer), (member, date, began, part) in sorted(found.items()):
-        if part <= 0:
+        if part == 0:
             continue
         entry = LedgerEntry.objects.create(
             created_at=began,
@@ -188,7 +188,7 @@ def _settle_orders(fund: Fund, now: datetime) -> int:
         )
         FundEntry.objects.create(
             fund=fund,
-            kind=FundEntryKind.REDUCTION,
+            kind=FundEntryKind.REDUCTION if part > 0 else FundEntryKind.CONTRIBUTION,
             amount=-part,
             on=date,
             created_at=now,
