@@ -25,7 +25,8 @@ and kind, per order and producer), and each fund's settlement runs in one transa
 the fund's row.
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -85,33 +86,63 @@ def to_settle(fund: Fund, now: datetime):
     )
 
 
+@dataclass(frozen=True)
+class FundPart:
+    """The fund's part of a basket delivered, or of an order's lines of one producer: above
+    zero, what the fund pays the producer; below, a supporter's part passed on to the fund."""
+
+    amount: Decimal
+    producer_id: int
+    member_id: int | None
+    on: date  # the distribution's date
+    began: datetime  # when the distribution began: the payments ledger's entry is dated then
+    subscription_id: int | None = None
+    delivery_id: int | None = None
+    order_id: int | None = None
+
+
 @transaction.atomic
 def settle_fund(fund_id: int, *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     fund = Fund.objects.select_for_update().get(pk=fund_id)
-    rows = []
-    for pk, price, subscription, member, producer, total, deliveries, day, began in to_settle(
-        fund, now
-    ):
-        part = price - (total / deliveries).quantize(CENT)
-        if part:
-            rows.append((pk, part, subscription, member, producer, day, began))
-    return _write_deliveries(fund, rows, now) + _settle_orders(fund, now)
+    parts = [
+        FundPart(
+            price - (total / deliveries).quantize(CENT),
+            producer,
+            member,
+            day,
+            began,
+            subscription_id=subscription,
+            delivery_id=pk,
+        )
+        for pk, price, subscription, member, producer, total, deliveries, day, began in to_settle(
+            fund, now
+        )
+    ]
+    parts += [
+        FundPart(amount, producer, member, day, began, order_id=order)
+        for (order, producer), (member, day, began, amount) in sorted(
+            orders_to_settle(fund, now).items()
+        )
+    ]
+    return _write(fund, [part for part in parts if part.amount], now)
 
 
-def _write_deliveries(fund: Fund, rows: list, now: datetime) -> int:
-    if not rows:
+def _write(fund: Fund, parts: list[FundPart], now: datetime) -> int:
+    """Each part twice: in the payments ledger, and in the fund's, linked to its twin."""
+    if not parts:
         return 0
     entries = [
         LedgerEntry(
-            created_at=began,
+            created_at=part.began,
             kind=EntryKind.SOLIDARITY,
             method=PaymentMethod.SOLIDARITY,
-            amount=part,
-            producer_id=producer,
-            subscription_id=subscription,
+            amount=part.amount,
+            producer_id=part.producer_id,
+            subscription_id=part.subscription_id,
+            order_id=part.order_id,
         )
-        for _pk, part, subscription, _member, producer, _day, began in rows
+        for part in parts
     ]
     if connection.features.can_return_rows_from_bulk_insert:
         LedgerEntry.objects.bulk_create(entries)  # each gets the id its twin links to
@@ -121,21 +152,20 @@ def _write_deliveries(fund: Fund, rows: list, now: datetime) -> int:
     FundEntry.objects.bulk_create(
         FundEntry(
             fund=fund,
-            kind=FundEntryKind.REDUCTION if part > 0 else FundEntryKind.CONTRIBUTION,
-            amount=-part,
-            on=day,
+            kind=FundEntryKind.REDUCTION if part.amount > 0 else FundEntryKind.CONTRIBUTION,
+            amount=-part.amount,
+            on=part.on,
             created_at=now,
-            subscription_id=subscription,
-            member_id=member,
-            producer_id=producer,
-            delivery_id=pk,
+            subscription_id=part.subscription_id,
+            delivery_id=part.delivery_id,
+            order_id=part.order_id,
+            member_id=part.member_id,
+            producer_id=part.producer_id,
             ledger_entry=entry,
         )
-        for (pk, part, subscription, member, producer, day, _began), entry in zip(
-            rows, entries, strict=True
-        )
+        for part, entry in zip(parts, entries, strict=True)
     )
-    return len(rows)
+    return len(parts)
 
 
 def orders_to_settle(fund: Fund, now: datetime) -> dict[tuple[int, int], list]:
@@ -164,38 +194,9 @@ def orders_to_settle(fund: Fund, now: datetime) -> dict[tuple[int, int], list]:
         )
     )
     found: dict[tuple[int, int], list] = {}
-    for order, producer, member, date, began, reference, paid, quantity in rows:
+    for order, producer, member, day_of, began, reference, paid, quantity in rows:
         if (order, producer) in done:
             continue
-        group = found.setdefault((order, producer), [member, date, began, Decimal("0.00")])
+        group = found.setdefault((order, producer), [member, day_of, began, Decimal("0.00")])
         group[3] += (reference - paid) * quantity
     return found
-
-
-def _settle_orders(fund: Fund, now: datetime) -> int:
-    found = orders_to_settle(fund, now)
-    written = 0
-    for (order, producer), (member, date, began, part) in sorted(found.items()):
-        if part == 0:
-            continue
-        entry = LedgerEntry.objects.create(
-            created_at=began,
-            kind=EntryKind.SOLIDARITY,
-            method=PaymentMethod.SOLIDARITY,
-            amount=part,
-            producer_id=producer,
-            order_id=order,
-        )
-        FundEntry.objects.create(
-            fund=fund,
-            kind=FundEntryKind.REDUCTION if part > 0 else FundEntryKind.CONTRIBUTION,
-            amount=-part,
-            on=date,
-            created_at=now,
-            order_id=order,
-            member_id=member,
-            producer_id=producer,
-            ledger_entry=entry,
-        )
-        written += 1
-    return written
